@@ -1,0 +1,69 @@
+package io.mnscheduler;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A snapshot of a {@link WorkStealingScheduler}'s counters: totals over all processors, and the
+ * same counters for each processor. Counters only grow; the queue depths are the values at the
+ * moment of reading. The snapshot is read without stopping the scheduler, so totals taken while it
+ * runs are each recent but not from one instant.
+ *
+ * @param tasksExecuted    tasks run to completion (or to an exception)
+ * @param tasksStolen      tasks taken from another processor's queue or runnext slot
+ * @param stealOperations  steal operations that moved at least one task
+ * @param overflows        times a full local queue moved half of its tasks to the global queue
+ * @param globalPolls      polls of the global queue that returned work (a batch counts once)
+ * @param runnextHits      tasks taken from a processor's own {@code runnext} slot
+ * @param parks            times a worker parked for lack of work
+ * @param unparks          times a parked worker was woken
+ * @param localQueueDepth  tasks in all local queues and runnext slots now
+ * @param globalQueueDepth tasks in the global queue now
+ * @param processors       the same counters per processor, by processor id
+ */
+public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOperations, long overflows,
+                             long globalPolls, long runnextHits, long parks, long unparks,
+                             int localQueueDepth, int globalQueueDepth, List<ProcessorStats> processors) {
+
+    /** Copies {@code processors}, which must not be null. */
+    public SchedulerStats {
+        processors = List.copyOf(Objects.requireNonNull(processors, "processors"));
+    }
+
+    /**
+     * One processor's counters; the fields mean what the totals of {@link SchedulerStats} mean.
+     *
+     * @param id              the processor's number, 0 to parallelism - 1
+     * @param tasksExecuted   tasks run on this processor
+     * @param tasksStolen     tasks this processor's worker stole from others
+     * @param stealOperations steal operations by this processor's worker that moved work
+     * @param overflows       overflows of this processor's queue into the global queue
+     * @param globalPolls     polls of the global queue by this processor's worker that returned work
+     * @param runnextHits     tasks taken from this processor's runnext slot by its own worker
+     * @param parks           parks of this processor's worker
+     * @param unparks         wake-ups of this processor's worker
+     * @param localQueueDepth tasks in this processor's queue and runnext slot now
+     */
+    public record ProcessorStats(int id, long tasksExecuted, long tasksStolen, long stealOperations,
+                                 long overflows, long globalPolls, long runnextHits, long parks,
+                                 long unparks, int localQueueDepth) {
+    }
+
+    static SchedulerStats of(List<ProcessorStats> processors, int globalQueueDepth) {
+        long executed = 0, stolen = 0, steals = 0, overflows = 0, polls = 0, runnext = 0, parks = 0, unparks = 0;
+        int depth = 0;
+        for (ProcessorStats p : processors) {
+            executed += p.tasksExecuted();
+            stolen += p.tasksStolen();
+            steals += p.stealOperations();
+            overflows += p.overflows();
+            polls += p.globalPolls();
+            runnext += p.runnextHits();
+            parks += p.parks();
+            unparks += p.unparks();
+            depth += p.localQueueDepth();
+        }
+        return new SchedulerStats(executed, stolen, steals, overflows, polls, runnext, parks, unparks,
+                depth, globalQueueDepth, processors);
+    }
+}

@@ -1,0 +1,259 @@
+package io.mnscheduler;
+
+import io.mnscheduler.internal.Scheduler;
+import io.mnscheduler.internal.stats.ProcessorCounters;
+import io.mnscheduler.internal.stats.ProcessorCounters.Event;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A work-stealing {@link ExecutorService} built like Go's scheduler: {@code parallelism} processors,
+ * each with a bounded lock-free run queue and a {@code runnext} slot, a global injection queue, and
+ * one worker thread per processor that steals from the others when its own queue is empty and parks
+ * (costing no CPU) when there is nothing to steal.
+ *
+ * <p>Tasks submitted from one of its own workers go to that worker's processor and run next, which
+ * keeps producer and consumer on one core; tasks from other threads go through the global queue.
+ * Every task accepted is run exactly once, or returned by {@link #shutdownNow()}; a task refused is
+ * refused with {@link RejectedExecutionException}. A task that throws goes to the
+ * uncaught-exception handler and the worker keeps going.
+ *
+ * <p>Worker threads are daemon threads, as in {@link java.util.concurrent.ForkJoinPool}. All methods
+ * are thread-safe.
+ *
+ * <pre>{@code
+ * try (var scheduler = WorkStealingScheduler.builder().parallelism(8).build()) {
+ *     Future<Integer> answer = scheduler.submit(() -> 6 * 7);
+ *     System.out.println(answer.get());
+ * }
+ * }</pre>
+ */
+public final class WorkStealingScheduler extends AbstractExecutorService {
+    private final Scheduler scheduler;
+
+    private WorkStealingScheduler(Builder b) {
+        this.scheduler = new Scheduler(b.parallelism, b.localQueueCapacity, b.threadNamePrefix,
+                b.uncaughtExceptionHandler, b.idleStrategy);
+    }
+
+    /**
+     * A scheduler with the defaults: parallelism equal to {@link Runtime#availableProcessors()},
+     * local queues of 256 tasks, workers named {@code mn-worker-N}, the workers' default
+     * uncaught-exception handling, and parking without a spinning back-off.
+     */
+    public static WorkStealingScheduler create() {
+        return builder().build();
+    }
+
+    /** A builder with the defaults of {@link #create()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The number of processors, which is also the number of worker threads. */
+    public int parallelism() {
+        return scheduler.parallelism();
+    }
+
+    /**
+     * Runs {@code task} once on some worker. From one of this scheduler's workers the task goes
+     * into that worker's {@code runnext} slot; from any other thread into the global queue.
+     *
+     * @throws NullPointerException       if {@code task} is null
+     * @throws RejectedExecutionException if the scheduler is shut down
+     */
+    @Override
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        scheduler.execute(task);
+    }
+
+    /**
+     * Stops accepting tasks; tasks already accepted still run. Does not wait: see
+     * {@link #awaitTermination}. Idempotent.
+     */
+    @Override
+    public void shutdown() {
+        scheduler.shutdown();
+    }
+
+    /**
+     * Stops accepting tasks, interrupts the running ones, and returns every task that was accepted
+     * but never started; none of them runs afterwards. Idempotent: a second call returns an empty
+     * list.
+     */
+    @Override
+    public List<Runnable> shutdownNow() {
+        return scheduler.shutdownNow();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return scheduler.isShutdown();
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return scheduler.isTerminated();
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        return scheduler.awaitTermination(timeout, unit);
+    }
+
+    /**
+     * Shuts down and waits until every accepted task has run. If the waiting thread is interrupted,
+     * calls {@link #shutdownNow()}, keeps waiting, and restores the interrupt status before
+     * returning. Called from one of this scheduler's own tasks it cannot wait for itself, so it only
+     * shuts down.
+     */
+    @Override
+    public void close() {
+        shutdown();
+        if (scheduler.isWorkerThread()) {
+            return;
+        }
+        boolean interrupted = false;
+        while (!isTerminated()) {
+            try {
+                awaitTermination(1, TimeUnit.DAYS);
+            } catch (InterruptedException e) {
+                if (!interrupted) {
+                    shutdownNow();
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A snapshot of the counters, totals and per processor; the values are read racily, without stopping anything. */
+    public SchedulerStats stats() {
+        List<SchedulerStats.ProcessorStats> list = new ArrayList<>(parallelism());
+        for (int i = 0; i < parallelism(); i++) {
+            ProcessorCounters c = scheduler.counters(i);
+            list.add(new SchedulerStats.ProcessorStats(i,
+                    c.get(Event.EXECUTED), c.get(Event.STOLEN), c.get(Event.STEAL_OPERATION),
+                    c.get(Event.OVERFLOW), c.get(Event.GLOBAL_POLL), c.get(Event.RUNNEXT_HIT),
+                    c.get(Event.PARK), c.get(Event.UNPARK), scheduler.localDepth(i)));
+        }
+        return SchedulerStats.of(list, scheduler.globalDepth());
+    }
+
+    @Override
+    public String toString() {
+        String state = isTerminated() ? "terminated" : isShutdown() ? "shutting down" : "running";
+        return "WorkStealingScheduler[parallelism=" + parallelism() + ", " + state + "]";
+    }
+
+    /**
+     * Configures a {@link WorkStealingScheduler}. Each setter checks its argument at once and throws
+     * {@link IllegalArgumentException} (or {@link NullPointerException}) naming the parameter, the
+     * value given and what is allowed. Not thread-safe; {@link #build()} may be called more than
+     * once.
+     */
+    public static final class Builder {
+        /** The largest parallelism accepted. */
+        public static final int MAX_PARALLELISM = 0x7FFF;
+        /** The largest local queue capacity accepted. */
+        public static final int MAX_LOCAL_QUEUE_CAPACITY = 1 << 24;
+
+        private int parallelism = Runtime.getRuntime().availableProcessors();
+        private int localQueueCapacity = 256;
+        private String threadNamePrefix = "mn-worker-";
+        private Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
+        private Supplier<? extends IdleStrategy> idleStrategy;
+
+        private Builder() {
+        }
+
+        /**
+         * The number of processors and worker threads; default: the available processors.
+         *
+         * @param parallelism 1 to {@value #MAX_PARALLELISM}
+         */
+        public Builder parallelism(int parallelism) {
+            if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
+                throw new IllegalArgumentException("parallelism = " + parallelism
+                        + "; allowed: 1 to " + MAX_PARALLELISM);
+            }
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        /**
+         * The capacity of each processor's run queue; default 256. A full queue moves half of its
+         * tasks to the global queue.
+         *
+         * @param capacity a power of two from 2 to {@value #MAX_LOCAL_QUEUE_CAPACITY}
+         */
+        public Builder localQueueCapacity(int capacity) {
+            if (capacity < 2 || capacity > MAX_LOCAL_QUEUE_CAPACITY || Integer.bitCount(capacity) != 1) {
+                throw new IllegalArgumentException("localQueueCapacity = " + capacity
+                        + "; allowed: a power of two from 2 to " + MAX_LOCAL_QUEUE_CAPACITY);
+            }
+            this.localQueueCapacity = capacity;
+            return this;
+        }
+
+        /** Worker threads are named this prefix followed by the processor number; default {@code "mn-worker-"}. */
+        public Builder threadNamePrefix(String prefix) {
+            this.threadNamePrefix = Objects.requireNonNull(prefix, "threadNamePrefix = null; allowed: any non-null string");
+            return this;
+        }
+
+        /**
+         * Receives what tasks run with {@link #execute} throw; default: each worker thread's own
+         * handler, that is its thread group's. Tasks from {@code submit} keep their exception in
+         * their {@code Future} instead.
+         */
+        public Builder uncaughtExceptionHandler(Thread.UncaughtExceptionHandler handler) {
+            this.uncaughtExceptionHandler = Objects.requireNonNull(handler,
+                    "uncaughtExceptionHandler = null; allowed: any non-null handler");
+            return this;
+        }
+
+        /**
+         * Low-latency mode: a worker that finds no work backs off through an idle strategy (for
+         * example Agrona's {@code BackoffIdleStrategy}, which spins, then yields, then parks briefly)
+         * while it keeps looking, for up to 10 ms, before it parks for good. By default a worker
+         * parks as soon as its steal rounds come up empty.
+         *
+         * <p>The one instance given here is called by every searching worker at once, which suits
+         * stateless strategies ({@code BusySpinIdleStrategy}, {@code YieldingIdleStrategy},
+         * {@code SleepingIdleStrategy}); for a stateful one such as {@code BackoffIdleStrategy},
+         * use {@link #idleStrategy(Supplier)} so that each worker has its own.
+         */
+        public Builder idleStrategy(IdleStrategy strategy) {
+            Objects.requireNonNull(strategy, "idleStrategy = null; allowed: any non-null IdleStrategy");
+            this.idleStrategy = () -> strategy;
+            return this;
+        }
+
+        /**
+         * Low-latency mode as in {@link #idleStrategy(IdleStrategy)}, with one strategy per worker
+         * made by {@code factory}, called once per worker when the scheduler is built.
+         */
+        public Builder idleStrategy(Supplier<? extends IdleStrategy> factory) {
+            this.idleStrategy = Objects.requireNonNull(factory, "idleStrategy = null; allowed: any non-null Supplier");
+            return this;
+        }
+
+        /** Creates the scheduler and starts its workers. */
+        public WorkStealingScheduler build() {
+            return new WorkStealingScheduler(this);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.mnscheduler.internal;
+
+import io.mnscheduler.internal.queue.RunQueue;
+import io.mnscheduler.internal.stats.ProcessorCounters;
+
+abstract class ProcessorPad0 {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p10, p11, p12, p13, p14, p15, p16;
+}
+
+abstract class ProcessorHot extends ProcessorPad0 {
+    volatile int state;            // Scheduler.P_*: owner stores from SCHEDULING/SUBMITTING, CAS by owner and shutdownNow
+    volatile Runnable runnext;     // set by the owner (getAndSet); taken by the owner (getAndSet), thieves and shutdownNow (CAS/getAndSet)
+}
+
+abstract class ProcessorPad1 extends ProcessorHot {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p10, p11, p12, p13, p14, p15, p16;
+}
+
+/**
+ * A processor (Go's P): the right to run tasks, with its run queue, its {@code runnext} slot and
+ * its counters. Exactly one worker holds it at a time; the fields without a comment of their own
+ * are touched only by that worker.
+ */
+final class Processor extends ProcessorPad1 {
+    final int id;                          // final
+    final RunQueue queue;                  // final; see RunQueue for who may call what
+    final ProcessorCounters counters;      // final; single writer: the holding worker
+    final Runnable[] scratch;              // owner only: batches moved to or from the global queue
+    int fairnessCountdown;                 // owner only: ticks until the global queue is polled first
+    int runnextStreak;                     // owner only: consecutive tasks taken from runnext
+    Worker owner;                          // written before the worker starts (Thread.start orders it), then read-only
+
+    Processor(int id, int capacity, int fairnessInterval) {
+        this.id = id;
+        this.queue = new RunQueue(capacity);
+        this.counters = new ProcessorCounters();
+        this.scratch = new Runnable[capacity / 2 + 1];
+        this.fairnessCountdown = fairnessInterval;
+    }
+}

@@ -1,0 +1,570 @@
+package io.mnscheduler.internal;
+
+import io.mnscheduler.internal.idle.Idle;
+import io.mnscheduler.internal.queue.InjectionQueue;
+import io.mnscheduler.internal.stats.ProcessorCounters;
+import io.mnscheduler.internal.stats.ProcessorCounters.Event;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The engine behind {@code WorkStealingScheduler}.
+ *
+ * <pre>
+ * Implementation Overview
+ *
+ * Processors. There are N processors (Go's P), each with a bounded RunQueue and a runnext slot,
+ * and N workers (Go's M), platform threads that each hold one processor. A task (Go's G) is a
+ * Runnable; nothing is allocated per task.
+ *
+ * Local queues. The holder of a processor pushes and pops at the tail of its RunQueue without a
+ * CAS; thieves take the older half from the head in one claim (see RunQueue for the protocol and
+ * its memory-ordering argument). A task submitted from a worker goes into runnext (Go's runnext,
+ * Tokio's LIFO slot) and the previous occupant moves into the queue, so a task just made ready
+ * runs next and stays in cache. After RUNNEXT_LIMIT consecutive runnext tasks the queue is served
+ * first, so two tasks that keep submitting each other cannot starve it. Because the owner pops
+ * LIFO, every FAIRNESS_INTERVAL-th tick also takes the oldest local task from the head.
+ *
+ * Injection. Submissions from other threads go into the InjectionQueue (a ring under a lock, as in
+ * Go and Tokio). When a local queue is full, the owner moves its older half plus the new task there
+ * in one batch (Go's runqputslow). A worker polls the global queue first on every 61st tick (Go's
+ * schedtick % 61), and otherwise when its own queue is empty, taking min(len / N + 1, capacity / 2)
+ * tasks at once (Go's globrunqget).
+ *
+ * Stealing. A worker whose queue is empty asks Idle to become a searcher; at most half of the
+ * unparked workers search at once. A searcher visits victims in a random order (a random start and
+ * a random stride coprime to N, as Go's randomOrder), stops at the first steal, and on the last of
+ * STEAL_ROUNDS rounds also takes the runnext task of a processor whose task is still running (Go's
+ * runqsteal with stealRunNextG), so a task readied by a task that then blocks is not stuck.
+ *
+ * Idling and wake-up. A worker that finds nothing parks on LockSupport and costs no CPU. With an
+ * IdleStrategy configured, a searcher first backs off through it for LOW_LATENCY_SEARCH_NANOS.
+ * Every submission ends with Idle.workerToNotify(), which wakes a parked worker only when no worker
+ * searches. Idle documents why no wake-up is lost. The last searcher to find work wakes another
+ * (Go's resetspinning), so a burst spreads over the workers.
+ *
+ * Processor states. Each processor's state word says what its worker is doing:
+ *   SCHEDULING  between tasks: popping, stealing, polling (owner-only transitions out of it)
+ *   RUNNING     inside a task
+ *   SUBMITTING  inside a task, pushing onto its own queue (entered by CAS from RUNNING)
+ *   PARKED      parked with nothing to do
+ *   STOPPED     taken by shutdownNow, or left by an exiting worker; final
+ * The owner moves SCHEDULING to RUNNING or PARKED with a releasing store (nobody else writes a
+ * processor in SCHEDULING), and leaves RUNNING and PARKED by CAS, because shutdownNow may have
+ * taken them. shutdownNow never CASes SCHEDULING or SUBMITTING: those last a few steps of scheduler
+ * code, and it waits for them to end.
+ *
+ * Shutdown. shutdown() closes the global queue to outside submitters and sets SHUTDOWN under the
+ * queue's lock, so every outside submission is either queued before or rejected after. A worker's
+ * own submission reads the run state after its CAS to SUBMITTING; if it read RUNNING, its task sits
+ * on a live worker's processor, which that worker runs before it exits. Workers exit when a full
+ * scan finds nothing; the last one out terminates the scheduler.
+ * shutdownNow() sets STOP the same way, then stops every processor (CAS RUNNING or PARKED to
+ * STOPPED, interrupting the task of a RUNNING one), then drains every runnext, local queue and the
+ * global queue. Once a processor is STOPPED no one pushes onto it again: a submission by its still
+ * running task fails its CAS and is rejected, and its worker's CAS back to SCHEDULING fails, so it
+ * exits. Hence every accepted task is run exactly once or returned exactly once.
+ *
+ * Memory ordering. Each field says who writes and reads it and in which mode. The pairs that carry
+ * the arguments: RunQueue's tail store/head load against the thief's claim CAS/tail load; the
+ * submitter's RMW in Idle.workerToNotify against the parking worker's fence before its final scan;
+ * the releasing store of SUBMITTING's end against the CAS of shutdownNow, which makes the pushed
+ * task visible to its drain.
+ * </pre>
+ */
+public final class Scheduler {
+    static final int RUNNING = 0;
+    static final int SHUTDOWN = 1;
+    static final int STOP = 2;
+    static final int TERMINATED = 3;
+
+    static final int P_SCHEDULING = 0;
+    static final int P_RUNNING = 1;
+    static final int P_SUBMITTING = 2;
+    static final int P_PARKED = 3;
+    static final int P_STOPPED = 4;
+
+    /** Consecutive runnext tasks before the queue is served. */
+    static final int RUNNEXT_LIMIT = 3;
+    /** Every this many ticks the global queue is polled first (Go's 61). */
+    static final int FAIRNESS_INTERVAL = 61;
+    /** Rounds over all victims before a searcher gives up (Go's stealTries). */
+    static final int STEAL_ROUNDS = 4;
+    /** How long a searcher backs off through a configured IdleStrategy before it parks. */
+    static final long LOW_LATENCY_SEARCH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private static final VarHandle P_STATE;
+    private static final VarHandle RUNNEXT;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            P_STATE = lookup.findVarHandle(ProcessorHot.class, "state", int.class);
+            RUNNEXT = lookup.findVarHandle(ProcessorHot.class, "runnext", Runnable.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Processor[] processors;         // final contents
+    private final int[] strides;                  // numbers coprime to processors.length
+    private final InjectionQueue global = new InjectionQueue();
+    private final Idle<Worker> idle;
+    private final Thread.UncaughtExceptionHandler handler; // null: the worker thread's own
+    private final AtomicInteger liveWorkers;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile int runState;                // RUNNING..TERMINATED; raised under the global queue's lock, read anywhere
+
+    /**
+     * Creates and starts the workers.
+     *
+     * @param parallelism      the number of processors and workers, at least 1
+     * @param queueCapacity    each local queue's capacity, a power of two
+     * @param threadNamePrefix worker names are this prefix followed by the processor id
+     * @param handler          receives what tasks throw; null for each worker's default
+     * @param idleStrategies   makes each worker's back-off before parking; null to park at once
+     */
+    public Scheduler(int parallelism, int queueCapacity, String threadNamePrefix,
+                     Thread.UncaughtExceptionHandler handler,
+                     Supplier<? extends IdleStrategy> idleStrategies) {
+        this.processors = new Processor[parallelism];
+        this.idle = new Idle<>(parallelism);
+        this.handler = handler;
+        this.liveWorkers = new AtomicInteger(parallelism);
+        this.strides = coprimes(parallelism);
+        for (int i = 0; i < parallelism; i++) {
+            processors[i] = new Processor(i, queueCapacity, FAIRNESS_INTERVAL);
+        }
+        for (Processor p : processors) {
+            Worker w = new Worker(this, p, threadNamePrefix + p.id,
+                    idleStrategies == null ? null : Objects.requireNonNull(idleStrategies.get(), "idleStrategy supplier returned null"));
+            if (handler != null) {
+                w.setUncaughtExceptionHandler(handler);
+            }
+            p.owner = w;
+        }
+        for (Processor p : processors) {
+            p.owner.start();
+        }
+    }
+
+    private static int[] coprimes(int n) {
+        List<Integer> list = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            if (gcd(i, n) == 1) {
+                list.add(i);
+            }
+        }
+        return list.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int gcd(int a, int b) {
+        while (b != 0) {
+            int t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+
+    public int parallelism() {
+        return processors.length;
+    }
+
+    // ---------------------------------------------------------------- submission
+
+    /** Accepts a task or throws {@link RejectedExecutionException}; the caller checked for null. */
+    public void execute(Runnable task) {
+        if (Thread.currentThread() instanceof Worker w && w.scheduler == this) {
+            submitLocal(w.processor, task);
+        } else {
+            if (!global.offerExternal(task)) {
+                throw rejected(task);
+            }
+            notifyWork();
+        }
+    }
+
+    private void submitLocal(Processor p, Runnable task) {
+        if (!P_STATE.compareAndSet(p, P_RUNNING, P_SUBMITTING)) {
+            throw rejected(task); // STOPPED by shutdownNow while this task ran
+        }
+        if (runState != RUNNING) { // read after the CAS: see "Shutdown" in the overview
+            P_STATE.setRelease(p, P_RUNNING);
+            throw rejected(task);
+        }
+        Runnable displaced = (Runnable) RUNNEXT.getAndSet(p, task);
+        if (displaced != null) {
+            push(p, displaced);
+        }
+        P_STATE.setRelease(p, P_RUNNING); // pairs with the CAS in stopProcessor: the pushes above are visible to its drain
+        notifyWork();
+    }
+
+    /** Owner only: pushes onto the local queue, moving half of it to the global queue when full. */
+    private void push(Processor p, Runnable task) {
+        if (p.queue.offer(task)) {
+            return;
+        }
+        Runnable[] batch = p.scratch;
+        int n = p.queue.takeHalfForOverflow(batch);
+        batch[n] = task;
+        global.addBatch(batch, n + 1);
+        Arrays.fill(batch, 0, n + 1, null);
+        p.counters.increment(Event.OVERFLOW);
+    }
+
+    private void notifyWork() {
+        Worker w = idle.workerToNotify();
+        if (w != null) {
+            w.wake();
+        }
+    }
+
+    private RejectedExecutionException rejected(Runnable task) {
+        String why = runState >= STOP ? "shutdownNow() was called" : "shutdown() was called";
+        return new RejectedExecutionException("Task " + task + " rejected: the scheduler is shut down (" + why + ")");
+    }
+
+    // ---------------------------------------------------------------- the worker loop
+
+    void runWorker(Worker w) {
+        Processor p = w.processor;
+        try {
+            for (;;) {
+                if (runState >= STOP) {
+                    break;
+                }
+                Runnable task = nextLocal(p);
+                if (task == null) {
+                    task = search(w, p);
+                }
+                if (task == null) {
+                    if (runState >= SHUTDOWN) {
+                        if (runState >= STOP || !hasVisibleWork()) {
+                            break;
+                        }
+                        continue;
+                    }
+                    if (!park(w, p)) {
+                        break;
+                    }
+                    continue;
+                }
+                if (w.searching) {
+                    w.searching = false;
+                    if (idle.stopSearching()) {
+                        notifyWork();
+                    }
+                }
+                if (!runTask(w, p, task)) {
+                    break;
+                }
+            }
+        } finally {
+            exit(w, p);
+        }
+    }
+
+    /** Runs one task; false when the processor was stopped meanwhile. */
+    private boolean runTask(Worker w, Processor p, Runnable task) {
+        P_STATE.setRelease(p, P_RUNNING);
+        try {
+            task.run();
+        } catch (Throwable failure) {
+            reportFailure(w, failure);
+        }
+        p.counters.increment(Event.EXECUTED);
+        Thread.interrupted(); // an interrupt meant for the task that ended must not reach the next one
+        return P_STATE.compareAndSet(p, P_RUNNING, P_SCHEDULING);
+    }
+
+    private void reportFailure(Worker w, Throwable failure) {
+        try {
+            Thread.UncaughtExceptionHandler h = handler != null ? handler : w.getUncaughtExceptionHandler();
+            h.uncaughtException(w, failure);
+        } catch (Throwable ignored) {
+            // A failing handler must not take the worker down; the JDK's thread dispatch ignores it too.
+        }
+    }
+
+    /** Owner only: the next task from this processor or, on fairness ticks and when empty, the global queue. */
+    private Runnable nextLocal(Processor p) {
+        ProcessorCounters c = p.counters;
+        if (--p.fairnessCountdown == 0) {
+            p.fairnessCountdown = FAIRNESS_INTERVAL;
+            Runnable t = global.poll();
+            if (t != null) {
+                c.increment(Event.GLOBAL_POLL);
+                return t;
+            }
+            t = p.queue.pollOldest();
+            if (t != null) {
+                p.runnextStreak = 0;
+                return t;
+            }
+        }
+        if (p.runnextStreak < RUNNEXT_LIMIT) {
+            Runnable t = takeRunnext(p);
+            if (t != null) {
+                p.runnextStreak++;
+                c.increment(Event.RUNNEXT_HIT);
+                return t;
+            }
+        }
+        Runnable t = p.queue.pop();
+        if (t != null) {
+            p.runnextStreak = 0;
+            return t;
+        }
+        t = takeRunnext(p); // the streak was at its limit but the queue is empty
+        if (t != null) {
+            p.runnextStreak++;
+            c.increment(Event.RUNNEXT_HIT);
+            return t;
+        }
+        return pollGlobal(p);
+    }
+
+    private static Runnable takeRunnext(Processor p) {
+        if (p.runnext == null) {
+            return null;
+        }
+        return (Runnable) RUNNEXT.getAndSet(p, null);
+    }
+
+    /** Owner only: takes a batch from the global queue, runs the first, queues the rest locally. */
+    private Runnable pollGlobal(Processor p) {
+        int available = global.size();
+        if (available == 0) {
+            return null;
+        }
+        int max = Math.min(available / processors.length + 1, p.queue.capacity() / 2);
+        Runnable[] batch = p.scratch;
+        int n = global.pollBatch(batch, max);
+        if (n == 0) {
+            return null;
+        }
+        p.counters.increment(Event.GLOBAL_POLL);
+        for (int i = 1; i < n; i++) {
+            push(p, batch[i]);
+        }
+        Runnable first = batch[0];
+        Arrays.fill(batch, 0, n, null);
+        return first;
+    }
+
+    /** Steals, as a searcher; null when the worker should park (or, in shutdown, exit). */
+    private Runnable search(Worker w, Processor p) {
+        if (!w.searching) {
+            if (runState >= SHUTDOWN) {
+                return stealRound(w, p, true); // one full scan before exiting, whatever the searcher limit
+            }
+            w.searching = idle.tryStartSearching();
+            if (!w.searching) {
+                return null;
+            }
+        }
+        IdleStrategy idleStrategy = w.idleStrategy;
+        long deadline = 0L;
+        for (int round = 0; ; round++) {
+            Runnable t = stealRound(w, p, round % STEAL_ROUNDS == STEAL_ROUNDS - 1);
+            if (t != null) {
+                if (idleStrategy != null) {
+                    idleStrategy.reset();
+                }
+                return t;
+            }
+            if (runState >= SHUTDOWN) {
+                return null;
+            }
+            if (round + 1 >= STEAL_ROUNDS) {
+                if (idleStrategy == null) {
+                    return null;
+                }
+                long now = System.nanoTime();
+                if (deadline == 0L) {
+                    deadline = now + LOW_LATENCY_SEARCH_NANOS;
+                } else if (now - deadline > 0) {
+                    idleStrategy.reset();
+                    return null;
+                }
+                idleStrategy.idle();
+            }
+        }
+    }
+
+    private Runnable stealRound(Worker w, Processor p, boolean takeRunnext) {
+        int n = processors.length;
+        int r = w.nextRandom() & Integer.MAX_VALUE;
+        int index = r % n;
+        int stride = strides[(r >>> 16) % strides.length];
+        for (int i = 0; i < n; i++, index = (index + stride) % n) {
+            Processor victim = processors[index];
+            if (victim == p) {
+                continue;
+            }
+            int stolen = victim.queue.stealInto(p.queue);
+            if (stolen > 0) {
+                p.counters.add(Event.STOLEN, stolen);
+                p.counters.increment(Event.STEAL_OPERATION);
+                return p.queue.pop();
+            }
+            if (takeRunnext && victim.state == P_RUNNING) {
+                Runnable t = victim.runnext;
+                if (t != null && RUNNEXT.compareAndSet(victim, t, null)) {
+                    p.counters.increment(Event.STOLEN);
+                    p.counters.increment(Event.STEAL_OPERATION);
+                    return t;
+                }
+            }
+        }
+        return pollGlobal(p);
+    }
+
+    /** Any thread: whether some queue or runnext slot holds a task right now. */
+    private boolean hasVisibleWork() {
+        if (global.size() > 0) {
+            return true;
+        }
+        for (Processor p : processors) {
+            if (p.runnext != null || !p.queue.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Parks until woken; false when the processor was stopped meanwhile. */
+    private boolean park(Worker w, Processor p) {
+        boolean wasSearching = w.searching;
+        P_STATE.setRelease(p, P_PARKED);
+        idle.park(w, wasSearching);
+        VarHandle.fullFence(); // the final check must not read before park() published us; pairs with workerToNotify's RMW
+        if (hasVisibleWork() || runState >= SHUTDOWN) {
+            if (!idle.cancelPark(w)) {
+                w.awaitNotified(); // a waker took us off the stack already; its wake() is on its way
+            }
+        } else {
+            p.counters.increment(Event.PARK);
+            w.awaitNotified();
+            p.counters.increment(Event.UNPARK);
+        }
+        w.searching = true; // both cancelPark and the waker count us as searching
+        return P_STATE.compareAndSet(p, P_PARKED, P_SCHEDULING);
+    }
+
+    private void exit(Worker w, Processor p) {
+        int s = p.state;
+        if (s == P_SCHEDULING || s == P_PARKED) {
+            P_STATE.setVolatile(p, P_STOPPED); // we own the processor in these states; shutdownNow waits or CASes
+        }
+        idle.exit(w.searching);
+        if (liveWorkers.decrementAndGet() == 0) {
+            runState = TERMINATED;
+            terminated.countDown();
+        }
+    }
+
+    // ---------------------------------------------------------------- shutdown
+
+    public void shutdown() {
+        global.close(() -> advanceRunState(SHUTDOWN));
+        for (Worker w : idle.notifyAllWorkers()) {
+            w.wake();
+        }
+    }
+
+    public List<Runnable> shutdownNow() {
+        global.close(() -> advanceRunState(STOP));
+        for (Processor p : processors) {
+            stopProcessor(p);
+        }
+        for (Worker w : idle.notifyAllWorkers()) {
+            w.wake();
+        }
+        List<Runnable> unstarted = new ArrayList<>();
+        for (Processor p : processors) {
+            Runnable t = (Runnable) RUNNEXT.getAndSet(p, null);
+            if (t != null) {
+                unstarted.add(t);
+            }
+            p.queue.drainTo(unstarted);
+        }
+        global.drainTo(unstarted);
+        return unstarted;
+    }
+
+    private void advanceRunState(int target) {
+        if (runState < target) {
+            runState = target;
+        }
+    }
+
+    private static void stopProcessor(Processor p) {
+        for (int spins = 0; ; spins++) {
+            int s = p.state;
+            if (s == P_STOPPED) {
+                return;
+            }
+            if (s == P_RUNNING || s == P_PARKED) {
+                if (P_STATE.compareAndSet(p, s, P_STOPPED)) {
+                    if (s == P_RUNNING) {
+                        p.owner.interrupt();
+                    }
+                    return;
+                }
+            } else if (spins < 100) {
+                Thread.onSpinWait(); // SCHEDULING or SUBMITTING: a few steps of scheduler code
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
+    public boolean isShutdown() {
+        return runState >= SHUTDOWN;
+    }
+
+    public boolean isTerminated() {
+        return runState == TERMINATED;
+    }
+
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    /** Whether the calling thread is one of this scheduler's workers. */
+    public boolean isWorkerThread() {
+        return Thread.currentThread() instanceof Worker w && w.scheduler == this;
+    }
+
+    // ---------------------------------------------------------------- stats
+
+    /** Reads the counters of processor {@code id}. */
+    public ProcessorCounters counters(int id) {
+        return processors[id].counters;
+    }
+
+    /** Tasks in processor {@code id}'s queue and runnext slot now; racy. */
+    public int localDepth(int id) {
+        Processor p = processors[id];
+        return p.queue.size() + (p.runnext != null ? 1 : 0);
+    }
+
+    /** Tasks in the global queue now; racy. */
+    public int globalDepth() {
+        return global.size();
+    }
+}

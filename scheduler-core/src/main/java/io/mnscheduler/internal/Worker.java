@@ -1,0 +1,53 @@
+package io.mnscheduler.internal;
+
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.concurrent.locks.LockSupport;
+
+/** A worker (Go's M): a platform thread that runs the tasks of the processor it holds. */
+final class Worker extends Thread {
+    final Scheduler scheduler;             // final
+    final Processor processor;             // final: each worker holds one processor for its life
+    volatile boolean notified;             // set by the waker before LockSupport.unpark, cleared by this worker
+    boolean searching;                     // this worker only: counted as searching in Idle
+    int random;                            // this worker only: xorshift state for victim order
+    final IdleStrategy idleStrategy;       // final; null: park as soon as the steal rounds fail
+
+    Worker(Scheduler scheduler, Processor processor, String name, IdleStrategy idleStrategy) {
+        super(null, null, name, 0, false);
+        this.scheduler = scheduler;
+        this.processor = processor;
+        this.idleStrategy = idleStrategy;
+        this.random = 0x9E3779B9 * (processor.id + 1);
+        setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+        scheduler.runWorker(this);
+    }
+
+    /** Wakes this worker from {@link #awaitNotified()}; any thread. */
+    void wake() {
+        notified = true; // volatile write before unpark: pairs with the volatile read in awaitNotified
+        LockSupport.unpark(this);
+    }
+
+    /** Blocks until {@link #wake()}; costs no CPU. Interrupts are for tasks, so they are cleared here. */
+    void awaitNotified() {
+        while (!notified) {
+            LockSupport.park(scheduler);
+            Thread.interrupted();
+        }
+        notified = false;
+    }
+
+    int nextRandom() {
+        int x = random;
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        random = x;
+        return x;
+    }
+}

@@ -1,0 +1,168 @@
+package io.mnscheduler.internal.idle;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Counts searching and unparked workers and keeps the parked ones, after Tokio's {@code idle.rs}
+ * and Go's {@code nmspinning}/{@code pidle}.
+ *
+ * <h2>No lost wake-up</h2>
+ * A submitter makes its task visible, then reads {@code state} with a read-modify-write (a full
+ * fence, as Tokio's {@code fetch_add(0, SeqCst)}), and wakes a sleeper only when no worker is
+ * searching and some worker is parked. A worker about to park first decrements {@code state} under
+ * the lock, pushes itself on the sleeper stack, then (after a full fence) checks every queue once
+ * more, and cancels its park if it finds work. Both sides store then load with a fence between, so at
+ * least one sees the other: either the submitter sees the worker still unparked or searching (and
+ * that worker's final check sees the task), or the worker's check sees the task. A worker that
+ * stopped searching while others search relies on them: the last searcher to park always checks.
+ *
+ * <p>At most half of the unparked workers search at once (Go: {@code 2*nmspinning < busy Ps}), so
+ * an idle scheduler does not burn every core looking for work.
+ *
+ * @param <W> the worker type
+ */
+public final class Idle<W> {
+    private static final int SEARCHING_MASK = 0xFFFF;
+    private static final int UNPARKED_ONE = 1 << 16;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Idle.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile int state;                      // (unparked << 16) | searching; RMW by everyone, volatile reads
+    private volatile int workers;                    // workers not exited; written under lock, read racily
+    private final Object lock = new Object();
+    private final ArrayList<W> sleepers = new ArrayList<>(); // guarded by lock; a stack
+
+    /** @param workers the number of workers, all initially unparked and not searching */
+    public Idle(int workers) {
+        if (workers < 1 || workers > SEARCHING_MASK) {
+            throw new IllegalArgumentException("workers = " + workers + "; allowed: 1 to " + SEARCHING_MASK);
+        }
+        this.workers = workers;
+        this.state = workers * UNPARKED_ONE;
+    }
+
+    private static int searching(int state) {
+        return state & SEARCHING_MASK;
+    }
+
+    private static int unparked(int state) {
+        return state >>> 16;
+    }
+
+    private boolean shouldWake(int s) {
+        return searching(s) == 0 && unparked(s) < workers;
+    }
+
+    /**
+     * Called after work was made visible. Returns the parked worker the caller must unpark, already
+     * counted as unparked and searching, or null when a searching worker will find the work.
+     */
+    public W workerToNotify() {
+        int s = (int) STATE.getAndAdd(this, 0); // full fence: pairs with the fence before the parking worker's check
+        if (!shouldWake(s)) {
+            return null;
+        }
+        synchronized (lock) {
+            if (!shouldWake(state) || sleepers.isEmpty()) {
+                return null;
+            }
+            STATE.getAndAdd(this, UNPARKED_ONE + 1);
+            return sleepers.removeLast();
+        }
+    }
+
+    /** Every parked worker, each counted as unparked and searching; used on shutdown. */
+    public List<W> notifyAllWorkers() {
+        synchronized (lock) {
+            List<W> all = new ArrayList<>(sleepers);
+            sleepers.clear();
+            STATE.getAndAdd(this, all.size() * (UNPARKED_ONE + 1));
+            return all;
+        }
+    }
+
+    /** A worker with no local work asks to search; refused when half the unparked ones search already. */
+    public boolean tryStartSearching() {
+        for (;;) {
+            int s = state;
+            if (2 * searching(s) >= unparked(s)) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, s, s + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * A searching worker found work. Returns true when it was the last searcher: it must then wake
+     * another worker to search, so that the rest of any burst is picked up (Go's resetspinning).
+     */
+    public boolean stopSearching() {
+        return searching((int) STATE.getAndAdd(this, -1)) == 1;
+    }
+
+    /**
+     * A worker parks. The caller must then fence, check every queue, and call {@link #cancelPark}
+     * if it finds work.
+     */
+    public void park(W worker, boolean searching) {
+        synchronized (lock) {
+            STATE.getAndAdd(this, -(UNPARKED_ONE + (searching ? 1 : 0)));
+            sleepers.add(worker);
+        }
+    }
+
+    /**
+     * Undoes {@link #park} after the final check found work.
+     *
+     * @return true when the worker was still parked (it is now counted as searching again); false
+     *         when a notifier took it already and will unpark it (it is counted as searching too)
+     */
+    public boolean cancelPark(W worker) {
+        synchronized (lock) {
+            int i = sleepers.lastIndexOf(worker);
+            if (i < 0) {
+                return false;
+            }
+            sleepers.remove(i);
+            STATE.getAndAdd(this, UNPARKED_ONE + 1);
+            return true;
+        }
+    }
+
+    /** An unparked worker leaves for good. */
+    public void exit(boolean searching) {
+        synchronized (lock) {
+            workers--;
+            STATE.getAndAdd(this, -(UNPARKED_ONE + (searching ? 1 : 0)));
+        }
+    }
+
+    /** Workers searching now; racy. */
+    public int searchingCount() {
+        return searching(state);
+    }
+
+    /** Workers not parked now; racy. */
+    public int unparkedCount() {
+        return unparked(state);
+    }
+
+    /** Workers parked now. */
+    public int parkedCount() {
+        synchronized (lock) {
+            return sleepers.size();
+        }
+    }
+}

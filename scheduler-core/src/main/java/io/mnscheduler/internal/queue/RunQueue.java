@@ -1,0 +1,370 @@
+package io.mnscheduler.internal.queue;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Collection;
+
+abstract class RunQueueFields {
+    final Runnable[] buffer;       // slots; written by the owner only (plain), read by thieves after an acquire of tail
+    final int mask;                // buffer.length - 1; final
+
+    RunQueueFields(int capacity) {
+        buffer = new Runnable[capacity];
+        mask = capacity - 1;
+    }
+}
+
+abstract class RunQueuePad0 extends RunQueueFields {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p10, p11, p12, p13, p14, p15, p16;
+
+    RunQueuePad0(int capacity) {
+        super(capacity);
+    }
+}
+
+abstract class RunQueueHead extends RunQueuePad0 {
+    /*
+     * Two 32-bit indices packed in one word so one CAS moves both: the high half is the steal
+     * start (first slot not yet handed out), the low half the end of a thief's pending claim.
+     * They are equal when no steal is in progress. Written by CAS from thieves and, in the
+     * contended pop and in overflow, by the owner; read with volatile or acquire mode by both.
+     */
+    volatile long head;
+
+    RunQueueHead(int capacity) {
+        super(capacity);
+    }
+}
+
+abstract class RunQueuePad1 extends RunQueueHead {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p10, p11, p12, p13, p14, p15, p16;
+
+    RunQueuePad1(int capacity) {
+        super(capacity);
+    }
+}
+
+abstract class RunQueueTail extends RunQueuePad1 {
+    int tail;                      // next slot the owner fills; written by the owner (release or volatile), read by thieves (acquire/volatile)
+
+    RunQueueTail(int capacity) {
+        super(capacity);
+    }
+}
+
+abstract class RunQueuePad2 extends RunQueueTail {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p10, p11, p12, p13, p14, p15, p16;
+
+    RunQueuePad2(int capacity) {
+        super(capacity);
+    }
+}
+
+/**
+ * The bounded run queue of one processor: a Chase-Lev deque (Chase and Lev, SPAA 2005; memory
+ * orderings after Lê et al., PPoPP 2013) whose thieves take the older half in one claim, as Go's
+ * {@code runqsteal} and Tokio's {@code steal_into} do.
+ *
+ * <p>Who may call what: {@link #offer}, {@link #pop}, {@link #pollOldest} and
+ * {@link #takeHalfForOverflow} belong to the owner, the one thread that currently holds the
+ * processor; {@link #stealInto}, {@link #drainTo}, {@link #size} and {@link #isEmpty} may be
+ * called by any thread. The owner pushes and pops at the tail with no CAS unless it reaches slots
+ * a thief has claimed; thieves take from the head.
+ *
+ * <h2>The protocol</h2>
+ * Slots {@code [steal, tail)} hold tasks. A thief claims {@code [steal, steal + n)} by a CAS of
+ * {@code head} from {@code (steal, steal)} to {@code (steal, steal + n)}; only one claim may be
+ * pending at a time (other thieves see {@code steal != end} and leave, as in Tokio). It then copies
+ * the claimed slots into its own queue speculatively and commits with a second CAS to
+ * {@code (end', end')}, where {@code end' = min(end, tail)} is read after the first CAS. The owner
+ * pops by storing {@code tail - 1} with a volatile write, then reading {@code head} with a volatile
+ * read (a StoreLoad pair, as in Chase-Lev). If the slot lies at or past the claim end it is the
+ * owner's without a CAS. If it lies inside a pending claim the owner shrinks the claim to exclude it
+ * by a CAS; if it is the only claimed slot the owner revokes the claim by moving both indices past it,
+ * because a claim shrunk to empty would look like "no steal in progress" and let a second thief
+ * start (ABA). The thief's commit CAS fails when the owner changed the claim, and it retries with the
+ * new bounds, or gives up when the steal start moved.
+ *
+ * <h2>Why no task is lost or taken twice</h2>
+ * Every volatile access and CAS here is in the Java memory model's single synchronization order.
+ * (1) A slot the owner takes on the fast path was at or past the claim end when the owner read
+ * {@code head} after storing the lowered tail. A thief whose claim CAS came later reads {@code tail}
+ * after that CAS, so it sees the lowered tail and commits at most up to it. (2) A thief commits
+ * {@code [steal, end')} only by a CAS from the exact {@code head} it read with {@code end'}; any
+ * shrink or revocation by the owner in between makes that CAS fail. (3) The owner overwrites a slot
+ * only when {@code tail - steal < capacity}, with {@code steal} read by acquire: pairs with the
+ * releasing commit CAS, so the thief finished copying those slots before they are reused.
+ * What does <em>not</em> hold: {@link #size()} is only quiescently accurate, and a pending claim can
+ * make {@code tail} transiently lower than {@code end}; readers clamp. Indices wrap at 2^32 and are
+ * compared by subtraction; a thief stalled across 2^32 owner operations could be fooled by ABA,
+ * which is accepted as unreachable in practice.
+ */
+public final class RunQueue extends RunQueuePad2 {
+    private static final VarHandle HEAD;
+    private static final VarHandle TAIL;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            HEAD = lookup.findVarHandle(RunQueueHead.class, "head", long.class);
+            TAIL = lookup.findVarHandle(RunQueueTail.class, "tail", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * @param capacity a power of two, at least 2
+     * @throws IllegalArgumentException if {@code capacity} is not a power of two of at least 2
+     */
+    public RunQueue(int capacity) {
+        super(checkCapacity(capacity));
+    }
+
+    private static int checkCapacity(int capacity) {
+        if (capacity < 2 || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException(
+                    "capacity = " + capacity + "; allowed: a power of two of at least 2");
+        }
+        return capacity;
+    }
+
+    static long pack(int steal, int end) {
+        return ((long) steal << 32) | (end & 0xFFFF_FFFFL);
+    }
+
+    static int steal(long head) {
+        return (int) (head >>> 32);
+    }
+
+    static int end(long head) {
+        return (int) head;
+    }
+
+    /** The number of slots. */
+    public int capacity() {
+        return buffer.length;
+    }
+
+    /**
+     * Owner only. Adds a task at the tail.
+     *
+     * @return false when the queue is full; the caller then moves half of it elsewhere
+     */
+    public boolean offer(Runnable task) {
+        int t = tail;
+        // Acquire pairs with the thief's commit CAS: the slots below steal were copied out before reuse.
+        int s = steal((long) HEAD.getAcquire(this));
+        if (t - s >= buffer.length) {
+            return false;
+        }
+        buffer[t & mask] = task;
+        TAIL.setRelease(this, t + 1); // publishes the slot; pairs with the acquiring read of tail in claim()
+        return true;
+    }
+
+    /** Owner only. Takes the newest task, or returns null when none is left to the owner. */
+    public Runnable pop() {
+        int t = tail;
+        long h = (long) HEAD.getAcquire(this);
+        if (t == end(h) && t == steal(h)) {
+            return null; // empty; tasks only leave a queue, so this cannot be stale in the owner's favour
+        }
+        int nt = t - 1;
+        TAIL.setVolatile(this, nt); // StoreLoad: announce the pop before reading head; pairs with the thief's tail read after its claim CAS
+        h = (long) HEAD.getVolatile(this);
+        for (;;) {
+            int s = steal(h);
+            int e = end(h);
+            if (nt - e >= 0) {
+                return take(nt); // past every claim: ours without a CAS
+            }
+            if (nt - s < 0) {
+                TAIL.setRelease(this, nt + 1); // everything was stolen; tail == steal again
+                return null;
+            }
+            long want = nt == s ? pack(s + 1, s + 1) : pack(s, nt);
+            long witness = (long) HEAD.compareAndExchange(this, h, want);
+            if (witness == h) {
+                if (nt == s) {
+                    TAIL.setRelease(this, s + 1); // revoked claim: the queue is empty at s + 1
+                }
+                return take(nt);
+            }
+            h = witness;
+        }
+    }
+
+    private Runnable take(int index) {
+        int slot = index & mask;
+        Runnable task = buffer[slot];
+        buffer[slot] = null;
+        return task;
+    }
+
+    /**
+     * Owner only. Takes the oldest task from the head, as a thief would; used on fairness ticks so
+     * that LIFO pops cannot starve the oldest task. Returns null when empty or when a thief holds a
+     * claim.
+     */
+    public Runnable pollOldest() {
+        long h = (long) HEAD.getVolatile(this);
+        int s = steal(h);
+        if (s != end(h) || tail - s <= 0) {
+            return null;
+        }
+        Runnable task = buffer[s & mask];
+        // Only the owner writes slots and the owner is here, so the slot read above stays valid
+        // if the CAS proves that no thief claimed it in the meantime.
+        if (!HEAD.compareAndSet(this, h, pack(s + 1, s + 1))) {
+            return null;
+        }
+        buffer[s & mask] = null;
+        return task;
+    }
+
+    /**
+     * Owner only, when {@link #offer} failed. Moves the older half of the queue into {@code batch}
+     * (which must hold at least {@code capacity() / 2} elements) in one CAS, as Go's
+     * {@code runqputslow} does.
+     *
+     * @return the number of tasks moved, or 0 when a thief holds a claim (the queue then drains soon)
+     */
+    public int takeHalfForOverflow(Runnable[] batch) {
+        long h = (long) HEAD.getVolatile(this);
+        int s = steal(h);
+        if (s != end(h)) {
+            return 0;
+        }
+        int n = (tail - s) >>> 1;
+        for (int i = 0; i < n; i++) {
+            batch[i] = buffer[(s + i) & mask];
+        }
+        if (n == 0 || !HEAD.compareAndSet(this, h, pack(s + n, s + n))) {
+            return 0;
+        }
+        for (int i = 0; i < n; i++) {
+            buffer[(s + i) & mask] = null;
+        }
+        return n;
+    }
+
+    /**
+     * Any thread; {@code dst} must be owned by the caller. Moves the older half of this queue
+     * (rounded up, bounded by the room in {@code dst}) into {@code dst} in one claim.
+     *
+     * @return the number of tasks moved; 0 when empty, or when another thief holds a claim
+     */
+    public int stealInto(RunQueue dst) {
+        int dt = dst.tail;
+        int room = dst.buffer.length - (dt - steal((long) HEAD.getAcquire(dst)));
+        long h = claim(room);
+        if (h == 0L) {
+            return 0;
+        }
+        int s = steal(h);
+        int n = end(h) - s;
+        Runnable[] out = dst.buffer;
+        int outMask = dst.mask;
+        for (int i = 0; i < n; i++) {
+            out[(dt + i) & outMask] = buffer[(s + i) & mask]; // speculative: kept only if committed
+        }
+        int taken = commit(s);
+        for (int i = taken; i < n; i++) {
+            out[(dt + i) & outMask] = null;
+        }
+        if (taken > 0) {
+            TAIL.setRelease(dst, dt + taken); // publishes the copies to dst's thieves
+        }
+        return taken;
+    }
+
+    /**
+     * Any thread. Removes every task it can claim and adds it to {@code sink}; used by
+     * {@code shutdownNow} once owners have stopped.
+     *
+     * @return the number of tasks moved
+     */
+    public int drainTo(Collection<? super Runnable> sink) {
+        int total = 0;
+        for (;;) {
+            long h = claim(Integer.MAX_VALUE);
+            if (h == 0L) {
+                if (isEmpty()) {
+                    return total;
+                }
+                Thread.onSpinWait(); // another thief's claim is pending; it commits in a few steps
+                continue;
+            }
+            int s = steal(h);
+            int n = end(h) - s;
+            Runnable[] copy = new Runnable[n];
+            for (int i = 0; i < n; i++) {
+                copy[i] = buffer[(s + i) & mask];
+            }
+            int taken = commit(s);
+            for (int i = 0; i < taken; i++) {
+                sink.add(copy[i]);
+            }
+            total += taken;
+        }
+    }
+
+    /**
+     * Claims the older half, at most {@code limit} tasks. Returns the claimed head word
+     * {@code (steal, end)}, or 0 when nothing was claimed. (A claimed word is never 0: its end
+     * exceeds its start.)
+     */
+    private long claim(int limit) {
+        long h = (long) HEAD.getVolatile(this);
+        int s = steal(h);
+        if (s != end(h)) {
+            return 0L; // one claim at a time
+        }
+        int t = (int) TAIL.getAcquire(this); // pairs with the owner's releasing store in offer()
+        int available = t - s;
+        if (available <= 0 || limit <= 0) {
+            return 0L;
+        }
+        int n = Math.min(available - (available >>> 1), limit);
+        long claimed = pack(s, s + n);
+        return HEAD.compareAndSet(this, h, claimed) ? claimed : 0L;
+    }
+
+    /** Commits a pending claim that starts at {@code s}; returns how many tasks it kept. */
+    private int commit(int s) {
+        for (;;) {
+            long h = (long) HEAD.getVolatile(this);
+            if (steal(h) != s) {
+                return 0; // the owner revoked the claim by taking its last slot
+            }
+            // Read after our claim CAS: sees every pop that did not see the claim (argument (1)).
+            int t = (int) TAIL.getVolatile(this);
+            int e = end(h);
+            if (t - e < 0) {
+                e = t;
+            }
+            if (e - s < 0) {
+                e = s;
+            }
+            if (HEAD.compareAndSet(this, h, pack(e, e))) { // releases our slot reads to the owner's offer()
+                return e - s;
+            }
+        }
+    }
+
+    /** Any thread. An estimate of the number of tasks, only quiescently accurate; never negative. */
+    public int size() {
+        int s = steal((long) HEAD.getAcquire(this));
+        int n = (int) TAIL.getAcquire(this) - s;
+        return Math.max(n, 0);
+    }
+
+    /** Any thread. True when no task was present at the moment of the read; only quiescently accurate. */
+    public boolean isEmpty() {
+        return size() == 0;
+    }
+}
