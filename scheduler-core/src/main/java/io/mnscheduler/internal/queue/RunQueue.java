@@ -1,5 +1,7 @@
 package io.mnscheduler.internal.queue;
 
+import io.mnscheduler.internal.Interleavings;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Collection;
@@ -75,32 +77,38 @@ abstract class RunQueuePad2 extends RunQueueTail {
  * a thief has claimed; thieves take from the head.
  *
  * <h2>The protocol</h2>
- * Slots {@code [steal, tail)} hold tasks. A thief claims {@code [steal, steal + n)} by a CAS of
- * {@code head} from {@code (steal, steal)} to {@code (steal, steal + n)}; only one claim may be
- * pending at a time (other thieves see {@code steal != end} and leave, as in Tokio). It then copies
- * the claimed slots into its own queue speculatively and commits with a second CAS to
- * {@code (end', end')}, where {@code end' = min(end, tail)} is read after the first CAS. The owner
- * pops by storing {@code tail - 1} with a volatile write, then reading {@code head} with a volatile
- * read (a StoreLoad pair, as in Chase-Lev). If the slot lies at or past the claim end it is the
- * owner's without a CAS. If it lies inside a pending claim the owner shrinks the claim to exclude it
- * by a CAS; if it is the only claimed slot the owner revokes the claim by moving both indices past it,
- * because a claim shrunk to empty would look like "no steal in progress" and let a second thief
- * start (ABA). The thief's commit CAS fails when the owner changed the claim, and it retries with the
- * new bounds, or gives up when the steal start moved.
+ * Slots {@code [steal, tail)} hold tasks. A thief first claims provisionally by a CAS of
+ * {@code head} from {@code (steal, steal)} to {@code (steal, steal + capacity)}; only one claim may
+ * be pending at a time (other thieves see {@code steal != end} and leave, as in Tokio). Only then
+ * does it read {@code tail}, choose {@code n}, half of what it sees, and copy {@code [steal, steal + n)}
+ * into its own queue speculatively. It commits with a second CAS to {@code (e, e)}, where
+ * {@code e = min(end, steal + n)} and {@code end} is the claim end it reads at commit time. The
+ * owner pops by storing {@code tail - 1} with a volatile write, then reading {@code head} with a
+ * volatile read (the StoreLoad pair of Chase-Lev). If the slot lies at or past the claim end it is
+ * the owner's without a CAS. If it lies inside a pending claim the owner shrinks the claim to
+ * exclude it by a CAS; if it is the claim's first slot the owner revokes the claim by moving both
+ * indices past it, because a claim shrunk to empty would look like "no steal in progress" and let a
+ * second thief start (ABA). The thief's commit CAS fails when the owner changed the claim; it
+ * retries with the new end, or gives up when the steal start moved.
  *
  * <h2>Why no task is lost or taken twice</h2>
  * Every volatile access and CAS here is in the Java memory model's single synchronization order.
- * (1) A slot the owner takes on the fast path was at or past the claim end when the owner read
- * {@code head} after storing the lowered tail. A thief whose claim CAS came later reads {@code tail}
- * after that CAS, so it sees the lowered tail and commits at most up to it. (2) A thief commits
- * {@code [steal, end')} only by a CAS from the exact {@code head} it read with {@code end'}; any
- * shrink or revocation by the owner in between makes that CAS fail. (3) The owner overwrites a slot
- * only when {@code tail - steal < capacity}, with {@code steal} read by acquire: pairs with the
- * releasing commit CAS, so the thief finished copying those slots before they are reused.
- * What does <em>not</em> hold: {@link #size()} is only quiescently accurate, and a pending claim can
- * make {@code tail} transiently lower than {@code end}; readers clamp. Indices wrap at 2^32 and are
- * compared by subtraction; a thief stalled across 2^32 owner operations could be fooled by ABA,
- * which is accepted as unreachable in practice.
+ * (1) A pop that did not see the claim stored its lowered tail before its head read, which came
+ * before the claim CAS, which came before the thief's tail read: the thief's {@code n} already
+ * excludes that slot. (2) A pop that saw the claim either takes a slot at or past the claim end or
+ * shrinks or revokes the claim by CAS, and the thief commits only by a CAS from the exact word it
+ * read, so it never commits a slot the owner took. (3) The slots a thief copies lie below the tail
+ * it read; the owner writes a slot again only after popping it, which shrinks the claim below it
+ * first. (4) The owner overwrites a slot only when {@code tail - steal < capacity}, with
+ * {@code steal} read by acquire: pairs with the releasing commit CAS, so the thief finished copying
+ * before the slot is reused.
+ * Claiming before reading the tail is what makes (1) hold: a claim sized from a tail read before the
+ * CAS can cover a slot that the owner popped and then refilled, and no later read of the tail can tell
+ * (tail ABA); an earlier version did that, and the Lincheck stress test caught it.
+ * What does <em>not</em> hold: {@link #size()} is only quiescently accurate, and while a claim is
+ * pending {@code end} exceeds {@code tail}. Indices wrap at 2^32 and are compared by subtraction; a
+ * thief stalled across 2^32 owner operations could be fooled by ABA, which is accepted as
+ * unreachable in practice.
  */
 public final class RunQueue extends RunQueuePad2 {
     private static final VarHandle HEAD;
@@ -157,11 +165,13 @@ public final class RunQueue extends RunQueuePad2 {
     public boolean offer(Runnable task) {
         int t = tail;
         // Acquire pairs with the thief's commit CAS: the slots below steal were copied out before reuse.
+        Interleavings.point();
         int s = steal((long) HEAD.getAcquire(this));
         if (t - s >= buffer.length) {
             return false;
         }
         buffer[t & mask] = task;
+        Interleavings.point();
         TAIL.setRelease(this, t + 1); // publishes the slot; pairs with the acquiring read of tail in claim()
         return true;
     }
@@ -169,12 +179,15 @@ public final class RunQueue extends RunQueuePad2 {
     /** Owner only. Takes the newest task, or returns null when none is left to the owner. */
     public Runnable pop() {
         int t = tail;
+        Interleavings.point();
         long h = (long) HEAD.getAcquire(this);
         if (t == end(h) && t == steal(h)) {
             return null; // empty; tasks only leave a queue, so this cannot be stale in the owner's favour
         }
         int nt = t - 1;
-        TAIL.setVolatile(this, nt); // StoreLoad: announce the pop before reading head; pairs with the thief's tail read after its claim CAS
+        Interleavings.point();
+        TAIL.setVolatile(this, nt); // StoreLoad: announce the pop before reading head; pairs with the tail read after the claim CAS
+        Interleavings.point();
         h = (long) HEAD.getVolatile(this);
         for (;;) {
             int s = steal(h);
@@ -183,13 +196,16 @@ public final class RunQueue extends RunQueuePad2 {
                 return take(nt); // past every claim: ours without a CAS
             }
             if (nt - s < 0) {
+                Interleavings.point();
                 TAIL.setRelease(this, nt + 1); // everything was stolen; tail == steal again
                 return null;
             }
             long want = nt == s ? pack(s + 1, s + 1) : pack(s, nt);
+            Interleavings.point();
             long witness = (long) HEAD.compareAndExchange(this, h, want);
             if (witness == h) {
                 if (nt == s) {
+                    Interleavings.point();
                     TAIL.setRelease(this, s + 1); // revoked claim: the queue is empty at s + 1
                 }
                 return take(nt);
@@ -211,6 +227,7 @@ public final class RunQueue extends RunQueuePad2 {
      * claim.
      */
     public Runnable pollOldest() {
+        Interleavings.point();
         long h = (long) HEAD.getVolatile(this);
         int s = steal(h);
         if (s != end(h) || tail - s <= 0) {
@@ -219,6 +236,7 @@ public final class RunQueue extends RunQueuePad2 {
         Runnable task = buffer[s & mask];
         // Only the owner writes slots and the owner is here, so the slot read above stays valid
         // if the CAS proves that no thief claimed it in the meantime.
+        Interleavings.point();
         if (!HEAD.compareAndSet(this, h, pack(s + 1, s + 1))) {
             return null;
         }
@@ -234,6 +252,7 @@ public final class RunQueue extends RunQueuePad2 {
      * @return the number of tasks moved, or 0 when a thief holds a claim (the queue then drains soon)
      */
     public int takeHalfForOverflow(Runnable[] batch) {
+        Interleavings.point();
         long h = (long) HEAD.getVolatile(this);
         int s = steal(h);
         if (s != end(h)) {
@@ -243,6 +262,7 @@ public final class RunQueue extends RunQueuePad2 {
         for (int i = 0; i < n; i++) {
             batch[i] = buffer[(s + i) & mask];
         }
+        Interleavings.point();
         if (n == 0 || !HEAD.compareAndSet(this, h, pack(s + n, s + n))) {
             return 0;
         }
@@ -269,10 +289,11 @@ public final class RunQueue extends RunQueuePad2 {
         int n = end(h) - s;
         Runnable[] out = dst.buffer;
         int outMask = dst.mask;
+        Interleavings.point(); // the copy may race with the owner's pops and pushes
         for (int i = 0; i < n; i++) {
             out[(dt + i) & outMask] = buffer[(s + i) & mask]; // speculative: kept only if committed
         }
-        int taken = commit(s);
+        int taken = commit(s, s + n);
         for (int i = taken; i < n; i++) {
             out[(dt + i) & outMask] = null;
         }
@@ -302,10 +323,11 @@ public final class RunQueue extends RunQueuePad2 {
             int s = steal(h);
             int n = end(h) - s;
             Runnable[] copy = new Runnable[n];
+            Interleavings.point();
             for (int i = 0; i < n; i++) {
                 copy[i] = buffer[(s + i) & mask];
             }
-            int taken = commit(s);
+            int taken = commit(s, s + n);
             for (int i = 0; i < taken; i++) {
                 sink.add(copy[i]);
             }
@@ -314,42 +336,46 @@ public final class RunQueue extends RunQueuePad2 {
     }
 
     /**
-     * Claims the older half, at most {@code limit} tasks. Returns the claimed head word
-     * {@code (steal, end)}, or 0 when nothing was claimed. (A claimed word is never 0: its end
-     * exceeds its start.)
+     * Claims the older half, at most {@code limit} tasks. Returns {@code (steal, steal + n)} packed,
+     * the range to copy and then {@link #commit}, or 0 when nothing was claimed. (Such a word is never
+     * 0: its end exceeds its start.)
      */
     private long claim(int limit) {
+        Interleavings.point();
         long h = (long) HEAD.getVolatile(this);
         int s = steal(h);
-        if (s != end(h)) {
-            return 0L; // one claim at a time
+        Interleavings.point();
+        if (s != end(h) || (int) TAIL.getAcquire(this) - s <= 0 || limit <= 0) {
+            return 0L; // one claim at a time; or nothing to take (a hint, re-read after the claim)
         }
-        int t = (int) TAIL.getAcquire(this); // pairs with the owner's releasing store in offer()
-        int available = t - s;
-        if (available <= 0 || limit <= 0) {
+        Interleavings.point();
+        if (!HEAD.compareAndSet(this, h, pack(s, s + buffer.length))) {
             return 0L;
         }
+        // Read after the claim CAS: every pop that did not see the claim is visible here (argument (1)).
+        Interleavings.point();
+        int available = (int) TAIL.getVolatile(this) - s; // pairs with the owner's tail stores in offer() and pop()
         int n = Math.min(available - (available >>> 1), limit);
-        long claimed = pack(s, s + n);
-        return HEAD.compareAndSet(this, h, claimed) ? claimed : 0L;
+        if (n <= 0) {
+            commit(s, s); // release the claim; takes nothing
+            return 0L;
+        }
+        return pack(s, s + n);
     }
 
-    /** Commits a pending claim that starts at {@code s}; returns how many tasks it kept. */
-    private int commit(int s) {
+    /** Commits a pending claim that starts at {@code s}, keeping at most {@code [s, limit)}; returns how many it kept. */
+    private int commit(int s, int limit) {
         for (;;) {
+            Interleavings.point();
             long h = (long) HEAD.getVolatile(this);
             if (steal(h) != s) {
-                return 0; // the owner revoked the claim by taking its last slot
+                return 0; // the owner revoked the claim by taking its first slot
             }
-            // Read after our claim CAS: sees every pop that did not see the claim (argument (1)).
-            int t = (int) TAIL.getVolatile(this);
             int e = end(h);
-            if (t - e < 0) {
-                e = t;
+            if (limit - e < 0) {
+                e = limit;
             }
-            if (e - s < 0) {
-                e = s;
-            }
+            Interleavings.point();
             if (HEAD.compareAndSet(this, h, pack(e, e))) { // releases our slot reads to the owner's offer()
                 return e - s;
             }
