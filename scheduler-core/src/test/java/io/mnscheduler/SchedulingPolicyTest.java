@@ -1,0 +1,188 @@
+package io.mnscheduler;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** runnext, its bound, the fairness tick, wake-ups and the counters, observed through behaviour and stats. */
+class SchedulingPolicyTest {
+    private static final long WAIT_S = 30;
+
+    @Test
+    void aTaskSubmittedFromAWorkerRunsNextOnThatWorker() throws Exception {
+        try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(1).build()) {
+            CountDownLatch done = new CountDownLatch(1);
+            StringBuffer order = new StringBuffer();
+            s.execute(() -> {
+                s.execute(() -> order.append('q'));   // displaced from runnext into the queue
+                s.execute(() -> {                     // runnext: runs first
+                    order.append('n');
+                    done.countDown();
+                });
+            });
+            assertTrue(done.await(WAIT_S, TimeUnit.SECONDS));
+            s.shutdown();
+            assertTrue(s.awaitTermination(WAIT_S, TimeUnit.SECONDS));
+            assertEquals("nq", order.toString());
+            assertTrue(s.stats().runnextHits() >= 1);
+        }
+    }
+
+    @Test
+    void aPingPongPairThroughRunnextDoesNotStarveTheQueue() throws Exception {
+        try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(1).build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong hops = new AtomicLong();
+            CountDownLatch thirdRan = new CountDownLatch(1);
+            AtomicLong hopsWhenThirdRan = new AtomicLong();
+            Runnable[] pingPong = new Runnable[1];
+            pingPong[0] = () -> {
+                hops.incrementAndGet();
+                if (!stop.get()) {
+                    s.execute(pingPong[0]);
+                }
+            };
+            s.execute(() -> {
+                s.execute(() -> {                         // queued first, then displaced by the pair
+                    hopsWhenThirdRan.set(hops.get());
+                    thirdRan.countDown();
+                });
+                s.execute(pingPong[0]);
+            });
+            assertTrue(thirdRan.await(WAIT_S, TimeUnit.SECONDS), "the queued task ran while the pair kept going");
+            stop.set(true);
+            assertTrue(hopsWhenThirdRan.get() <= 4, "served after at most 3 runnext runs, got " + hopsWhenThirdRan.get());
+        }
+    }
+
+    @Test
+    void theGlobalQueueIsServedWhileLocalWorkNeverEnds() throws Exception {
+        try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(1).build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong localRuns = new AtomicLong();
+            CountDownLatch started = new CountDownLatch(1);
+            Runnable[] spinner = new Runnable[1];
+            spinner[0] = () -> {
+                localRuns.incrementAndGet();
+                started.countDown();
+                if (!stop.get()) {
+                    s.execute(spinner[0]);      // always local work, forever
+                    s.execute(() -> localRuns.incrementAndGet());
+                }
+            };
+            s.execute(spinner[0]);
+            assertTrue(started.await(WAIT_S, TimeUnit.SECONDS));
+            CountDownLatch outsideRan = new CountDownLatch(1);
+            s.execute(outsideRan::countDown);   // global queue
+            assertTrue(outsideRan.await(WAIT_S, TimeUnit.SECONDS), "the 61st-tick poll served the global queue");
+            stop.set(true);
+            assertTrue(s.stats().globalPolls() >= 1);
+        }
+    }
+
+    @Test
+    void noWakeUpIsLost() throws Exception {
+        // Each round lets the workers park, then submits one task from outside: it must start.
+        try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(2).build()) {
+            for (int round = 0; round < 2_000; round++) {
+                CountDownLatch ran = new CountDownLatch(1);
+                if (round % 2 == 0) {
+                    s.execute(ran::countDown);
+                } else {
+                    s.execute(() -> s.execute(ran::countDown)); // a local submission whose worker goes idle
+                }
+                assertTrue(ran.await(WAIT_S, TimeUnit.SECONDS), "round " + round + " started");
+            }
+            assertTrue(s.stats().parks() > 0, "workers did park between rounds");
+        }
+    }
+
+    @Test
+    void idleWorkersStealFromABusyOne() throws Exception {
+        // A queue big enough that nothing overflows: the children can only leave by being stolen.
+        try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(2).localQueueCapacity(16_384).build()) {
+            int n = 10_000;
+            CountDownLatch done = new CountDownLatch(n);
+            AtomicInteger onOtherWorker = new AtomicInteger();
+            s.execute(() -> {
+                Thread spawner = Thread.currentThread();
+                for (int i = 0; i < n; i++) {
+                    s.execute(() -> {
+                        if (Thread.currentThread() != spawner) {
+                            onOtherWorker.incrementAndGet();
+                        }
+                        done.countDown();
+                    });
+                }
+                // Stay busy until the other worker has taken a child: only a steal can give it one.
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+                while (System.nanoTime() < until && onOtherWorker.get() == 0) {
+                    Thread.onSpinWait();
+                }
+            });
+            assertTrue(done.await(WAIT_S, TimeUnit.SECONDS));
+            SchedulerStats st = s.stats();
+            assertTrue(onOtherWorker.get() > 0, "children ran elsewhere: " + st);
+            assertTrue(st.tasksStolen() > 0 && st.stealOperations() > 0, st.toString());
+            assertTrue(st.tasksStolen() >= st.stealOperations(), "a steal moves at least one task");
+        }
+    }
+
+    @Test
+    void statsBreakDownPerProcessorAndAddUp() throws Exception {
+        try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(2).localQueueCapacity(4).build()) {
+            int n = 5_000;
+            CountDownLatch done = new CountDownLatch(n);
+            s.execute(() -> {
+                for (int i = 0; i < n; i++) {
+                    s.execute(done::countDown);
+                }
+            });
+            assertTrue(done.await(WAIT_S, TimeUnit.SECONDS));
+            s.shutdown();
+            assertTrue(s.awaitTermination(WAIT_S, TimeUnit.SECONDS));
+            SchedulerStats st = s.stats();
+            assertEquals(n + 1, st.tasksExecuted());
+            assertEquals(st.tasksExecuted(), st.processors().stream().mapToLong(SchedulerStats.ProcessorStats::tasksExecuted).sum());
+            assertTrue(st.overflows() > 0, "a queue of 4 overflowed: " + st);
+            assertTrue(st.globalPolls() > 0, "overflow came back through the global queue: " + st);
+            assertEquals(0, st.localQueueDepth());
+            assertEquals(0, st.globalQueueDepth());
+        }
+    }
+
+    @Test
+    void queueDepthsShowQueuedWork() throws Exception {
+        try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(1).build()) {
+            CountDownLatch gate = new CountDownLatch(1);
+            CountDownLatch queued = new CountDownLatch(1);
+            s.execute(() -> {
+                for (int i = 0; i < 10; i++) {
+                    s.execute(() -> { });
+                }
+                queued.countDown();
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertTrue(queued.await(WAIT_S, TimeUnit.SECONDS));
+            for (int i = 0; i < 5; i++) {
+                s.execute(() -> { });
+            }
+            SchedulerStats st = s.stats();
+            assertEquals(10, st.localQueueDepth());
+            assertEquals(10, st.processors().get(0).localQueueDepth());
+            assertEquals(5, st.globalQueueDepth());
+            gate.countDown();
+        }
+    }
+}
