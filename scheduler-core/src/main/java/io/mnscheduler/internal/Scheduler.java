@@ -448,20 +448,13 @@ public final class Scheduler {
 
     /** Parks until woken; false when the processor was stopped meanwhile. */
     private boolean park(Worker w, Processor p) {
-        boolean wasSearching = w.searching;
         P_STATE.setRelease(p, P_PARKED);
-        idle.park(w, wasSearching);
-        VarHandle.fullFence(); // the final check must not read before park() published us; pairs with workerToNotify's RMW
-        if (hasVisibleWork() || runState >= SHUTDOWN) {
-            if (!idle.cancelPark(w)) {
-                w.awaitNotified(); // a waker took us off the stack already; its wake() is on its way
-            }
-        } else {
+        if (idle.prepareToPark(w, w.searching, () -> runState >= SHUTDOWN || hasVisibleWork())) {
             p.counters.increment(Event.PARK);
             w.awaitNotified();
             p.counters.increment(Event.UNPARK);
         }
-        w.searching = true; // both cancelPark and the waker count us as searching
+        w.searching = true; // both the waker and a cancelled park count us as searching
         return P_STATE.compareAndSet(p, P_PARKED, P_SCHEDULING);
     }
 

@@ -1,9 +1,12 @@
 package io.mnscheduler.internal.idle;
 
+import io.mnscheduler.internal.Interleavings;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Counts searching and unparked workers and keeps the parked ones, after Tokio's {@code idle.rs}
@@ -12,9 +15,9 @@ import java.util.List;
  * <h2>No lost wake-up</h2>
  * A submitter makes its task visible, then reads {@code state} with a read-modify-write (a full
  * fence, as Tokio's {@code fetch_add(0, SeqCst)}), and wakes a sleeper only when no worker is
- * searching and some worker is parked. A worker about to park first decrements {@code state} under
- * the lock, pushes itself on the sleeper stack, then (after a full fence) checks every queue once
- * more, and cancels its park if it finds work. Both sides store then load with a fence between, so at
+ * searching and some worker is parked. A worker about to park ({@link #prepareToPark}) first
+ * decrements {@code state} under the lock, pushes itself on the sleeper stack, then (after a full
+ * fence) checks every queue once more, and takes itself off the stack if it finds work. Both sides store then load with a fence between, so at
  * least one sees the other: either the submitter sees the worker still unparked or searching (and
  * that worker's final check sees the task), or the worker's check sees the task. A worker that
  * stopped searching while others search relies on them: the last searcher to park always checks.
@@ -68,10 +71,12 @@ public final class Idle<W> {
      * counted as unparked and searching, or null when a searching worker will find the work.
      */
     public W workerToNotify() {
+        Interleavings.point();
         int s = (int) STATE.getAndAdd(this, 0); // full fence: pairs with the fence before the parking worker's check
         if (!shouldWake(s)) {
             return null;
         }
+        Interleavings.point(); // points stay outside the lock: a step never ends holding it
         synchronized (lock) {
             if (!shouldWake(state) || sleepers.isEmpty()) {
                 return null;
@@ -94,10 +99,12 @@ public final class Idle<W> {
     /** A worker with no local work asks to search; refused when half the unparked ones search already. */
     public boolean tryStartSearching() {
         for (;;) {
+            Interleavings.point();
             int s = state;
             if (2 * searching(s) >= unparked(s)) {
                 return false;
             }
+            Interleavings.point();
             if (STATE.compareAndSet(this, s, s + 1)) {
                 return true;
             }
@@ -109,35 +116,39 @@ public final class Idle<W> {
      * another worker to search, so that the rest of any burst is picked up (Go's resetspinning).
      */
     public boolean stopSearching() {
+        Interleavings.point();
         return searching((int) STATE.getAndAdd(this, -1)) == 1;
     }
 
     /**
-     * A worker parks. The caller must then fence, check every queue, and call {@link #cancelPark}
-     * if it finds work.
+     * A worker with nothing to do parks: it is counted out and put on the sleeper stack, then it
+     * checks {@code workVisible} once more, after a full fence (see "No lost wake-up").
+     *
+     * @param searching   whether the worker was counted as searching
+     * @param workVisible reads every queue; true when some task is visible
+     * @return true when the worker must now block until woken (a waker has it, or will); false
+     *         when its final check found work and it was taken off the stack, counted as searching
      */
-    public void park(W worker, boolean searching) {
+    public boolean prepareToPark(W worker, boolean searching, BooleanSupplier workVisible) {
+        Interleavings.point();
         synchronized (lock) {
             STATE.getAndAdd(this, -(UNPARKED_ONE + (searching ? 1 : 0)));
             sleepers.add(worker);
         }
-    }
-
-    /**
-     * Undoes {@link #park} after the final check found work.
-     *
-     * @return true when the worker was still parked (it is now counted as searching again); false
-     *         when a notifier took it already and will unpark it (it is counted as searching too)
-     */
-    public boolean cancelPark(W worker) {
+        Interleavings.point();
+        VarHandle.fullFence(); // the lock's release is no StoreLoad; pairs with the RMW in workerToNotify
+        if (!workVisible.getAsBoolean()) {
+            return true;
+        }
+        Interleavings.point();
         synchronized (lock) {
             int i = sleepers.lastIndexOf(worker);
             if (i < 0) {
-                return false;
+                return true; // a waker took us off the stack; its wake-up is on its way
             }
             sleepers.remove(i);
             STATE.getAndAdd(this, UNPARKED_ONE + 1);
-            return true;
+            return false;
         }
     }
 
