@@ -19,11 +19,13 @@ import java.util.Objects;
  * @param unparks          times a parked worker was woken
  * @param localQueueDepth  tasks in all local queues and runnext slots now
  * @param globalQueueDepth tasks in the global queue now
+ * @param liveVirtualThreads virtual threads carried by the scheduler, started and not yet ended
  * @param processors       the same counters per processor, by processor id
  */
 public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOperations, long overflows,
                              long globalPolls, long runnextHits, long parks, long unparks,
-                             int localQueueDepth, int globalQueueDepth, List<ProcessorStats> processors) {
+                             int localQueueDepth, int globalQueueDepth, int liveVirtualThreads,
+                             List<ProcessorStats> processors) {
 
     /** Copies {@code processors}, which must not be null. */
     public SchedulerStats {
@@ -49,7 +51,7 @@ public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOpe
                                  long unparks, int localQueueDepth) {
     }
 
-    static SchedulerStats of(List<ProcessorStats> processors, int globalQueueDepth) {
+    static SchedulerStats of(List<ProcessorStats> processors, int globalQueueDepth, int liveVirtualThreads) {
         long executed = 0, stolen = 0, steals = 0, overflows = 0, polls = 0, runnext = 0, parks = 0, unparks = 0;
         int depth = 0;
         for (ProcessorStats p : processors) {
@@ -64,6 +66,6 @@ public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOpe
             depth += p.localQueueDepth();
         }
         return new SchedulerStats(executed, stolen, steals, overflows, polls, runnext, parks, unparks,
-                depth, globalQueueDepth, processors);
+                depth, globalQueueDepth, liveVirtualThreads, processors);
     }
 }

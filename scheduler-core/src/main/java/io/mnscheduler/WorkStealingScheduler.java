@@ -1,6 +1,7 @@
 package io.mnscheduler;
 
 import io.mnscheduler.internal.Scheduler;
+import io.mnscheduler.internal.carrier.VirtualThreadSupport;
 import io.mnscheduler.internal.stats.ProcessorCounters;
 import io.mnscheduler.internal.stats.ProcessorCounters.Event;
 import org.agrona.concurrent.IdleStrategy;
@@ -9,8 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -38,10 +42,12 @@ import java.util.function.Supplier;
  */
 public final class WorkStealingScheduler extends AbstractExecutorService {
     private final Scheduler scheduler;
+    private final Executor continuations; // what our virtual threads submit their continuation tasks to
 
     private WorkStealingScheduler(Builder b) {
         this.scheduler = new Scheduler(b.parallelism, b.localQueueCapacity, b.threadNamePrefix,
                 b.uncaughtExceptionHandler, b.idleStrategy);
+        this.continuations = scheduler::executeContinuation;
     }
 
     /**
@@ -139,6 +145,62 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
         }
     }
 
+    /**
+     * A builder of virtual threads carried by this scheduler's workers: they start, and resume
+     * after every park, sleep, blocking call or {@link Thread#yield()}, only on this scheduler's
+     * workers. A thread unparked by code running on a worker goes into that worker's
+     * {@code runnext} slot, so a hand-off between two virtual threads stays on one core (Go's
+     * {@code ready()}); unparks from other threads (the JDK's timer and unblocker threads, say) go
+     * through the global queue; {@code Thread.yield()} puts the thread behind the queued work, in
+     * the global queue (Go's {@code Gosched}).
+     *
+     * <p>Shutdown: after {@link #shutdown()} (or {@link #close()}) starting a new virtual thread
+     * throws {@link RejectedExecutionException}, but virtual threads already started run to their
+     * end, and the scheduler terminates only after the last one ends; {@code close()} and
+     * {@code awaitTermination} wait for them. {@link #shutdownNow()} also interrupts every live
+     * virtual thread and keeps carrying them until they end; it returns only plain tasks. No virtual
+     * thread is dropped.
+     *
+     * <p>Needs the JVM flag {@code --add-opens java.base/java.lang=ALL-UNNAMED}: JDK 25 has no public
+     * API for a custom virtual-thread scheduler. Each call returns a new builder; like the JDK's
+     * builders it is not thread-safe.
+     *
+     * @throws UnsupportedOperationException without the flag; the message names it. The
+     *                                       {@code ExecutorService} methods work without it.
+     */
+    public Thread.Builder.OfVirtual virtualThreadBuilder() {
+        return VirtualThreadSupport.newBuilder(continuations);
+    }
+
+    /**
+     * A factory of virtual threads carried by this scheduler, as made by
+     * {@link #virtualThreadBuilder()}; thread-safe.
+     *
+     * @throws UnsupportedOperationException without {@code --add-opens java.base/java.lang=ALL-UNNAMED}
+     */
+    public ThreadFactory virtualThreadFactory() {
+        return virtualThreadBuilder().factory();
+    }
+
+    /**
+     * An executor that starts a new virtual thread, carried by this scheduler, for each task
+     * ({@link Executors#newThreadPerTaskExecutor}). Closing it waits for its threads; it does not
+     * shut this scheduler down.
+     *
+     * @throws UnsupportedOperationException without {@code --add-opens java.base/java.lang=ALL-UNNAMED}
+     */
+    public ExecutorService newVirtualThreadPerTaskExecutor() {
+        return Executors.newThreadPerTaskExecutor(virtualThreadFactory());
+    }
+
+    /**
+     * The virtual threads carried by this scheduler that were started and have not ended yet, in no
+     * particular order; a racy snapshot, for monitoring and diagnostics.
+     */
+    public List<Thread> liveVirtualThreads() {
+        return scheduler.liveVirtualThreadList();
+    }
+
     /** A snapshot of the counters, totals and per processor; the values are read racily, without stopping anything. */
     public SchedulerStats stats() {
         List<SchedulerStats.ProcessorStats> list = new ArrayList<>(parallelism());
@@ -149,7 +211,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
                     c.get(Event.OVERFLOW), c.get(Event.GLOBAL_POLL), c.get(Event.RUNNEXT_HIT),
                     c.get(Event.PARK), c.get(Event.UNPARK), scheduler.localDepth(i)));
         }
-        return SchedulerStats.of(list, scheduler.globalDepth());
+        return SchedulerStats.of(list, scheduler.globalDepth(), scheduler.liveVirtualThreads());
     }
 
     @Override

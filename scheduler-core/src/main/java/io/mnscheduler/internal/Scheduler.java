@@ -1,5 +1,6 @@
 package io.mnscheduler.internal;
 
+import io.mnscheduler.internal.carrier.VirtualThreadSupport;
 import io.mnscheduler.internal.idle.Idle;
 import io.mnscheduler.internal.queue.InjectionQueue;
 import io.mnscheduler.internal.stats.ProcessorCounters;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +78,21 @@ import java.util.function.Supplier;
  * running task fails its CAS and is rejected, and its worker's CAS back to SCHEDULING fails, so it
  * exits. Hence every accepted task is run exactly once or returned exactly once.
  *
+ * Virtual threads. A virtual thread built by virtualThreadBuilder() submits its continuation task
+ * through executeContinuation() whenever it starts, is unparked, or yields. Where the submitter is
+ * one of our workers, or a virtual thread mounted on one, the task goes into that processor's
+ * runnext (Go's ready()); otherwise into the global queue. A yield sends it to the global queue, as
+ * Go's Gosched does, behind the work already queued. The first submission registers the thread in
+ * liveVirtual; after each run of a continuation task, a worker that sees the thread TERMINATED
+ * removes it. Continuations of started virtual threads are never refused: the JDK would throw the
+ * RejectedExecutionException into whoever unparked the thread and leave it stranded. So after
+ * shutdown() new virtual threads are refused but started ones run on, and workers exit only once
+ * none is alive. shutdownNow() with live virtual threads interrupts them and returns the plain tasks,
+ * but keeps the processors running (a soft stop) until the last virtual thread ends; anything a
+ * worker still finds then runs, so nothing is lost. A start and shutdownNow decide against each other
+ * Dekker-style: the start increments virtualCount, then reads the run state; shutdownNow writes the
+ * run state, then reads virtualCount.
+ *
  * Memory ordering. Each field says who writes and reads it and in which mode. The pairs that carry
  * the arguments: RunQueue's tail store/head load against the thief's claim CAS/tail load; the
  * submitter's RMW in Idle.workerToNotify against the parking worker's fence before its final scan;
@@ -125,6 +142,9 @@ public final class Scheduler {
     private final AtomicInteger liveWorkers;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile int runState;                // RUNNING..TERMINATED; raised under the global queue's lock, read anywhere
+    private final ConcurrentHashMap<Runnable, Thread> liveVirtual = new ConcurrentHashMap<>(); // continuation task -> its started virtual thread
+    private final AtomicInteger virtualCount = new AtomicInteger(); // live virtual threads; RMW on start and end, read by workers and shutdownNow
+    private volatile boolean softStop;            // written once by shutdownNow when virtual threads were alive; read by workers
 
     /**
      * Creates and starts the workers.
@@ -186,8 +206,12 @@ public final class Scheduler {
 
     /** Accepts a task or throws {@link RejectedExecutionException}; the caller checked for null. */
     public void execute(Runnable task) {
-        if (Thread.currentThread() instanceof Worker w && w.scheduler == this) {
-            submitLocal(w.processor, task);
+        Thread t = Thread.currentThread();
+        if (t.isVirtual()) {
+            t = VirtualThreadSupport.currentCarrier(); // a virtual thread mounted on one of our workers submits locally
+        }
+        if (t instanceof Worker w && w.scheduler == this) {
+            submitLocal(w, task, false);
         } else {
             if (!global.offerExternal(task)) {
                 throw rejected(task);
@@ -196,13 +220,57 @@ public final class Scheduler {
         }
     }
 
-    private void submitLocal(Processor p, Runnable task) {
+    /**
+     * Accepts the continuation task of one of our virtual threads: on its start, after an unpark, or
+     * after a yield. Refused only when it starts a new virtual thread after shutdown.
+     */
+    public void executeContinuation(Runnable task) {
+        if (!liveVirtual.containsKey(task)) {
+            startVirtual(task);
+        }
+        Thread carrier = VirtualThreadSupport.currentCarrier();
+        if (carrier instanceof Worker w && w.scheduler == this && submitLocal(w, task, true)) {
+            return;
+        }
+        global.add(task); // allowed after close(): a started virtual thread must run on
+        notifyWork();
+    }
+
+    private void startVirtual(Runnable task) {
+        Thread vt = VirtualThreadSupport.threadOf(task);
+        if (vt == null) {
+            if (runState != RUNNING) {
+                throw rejected(task);
+            }
+            return; // cannot be told apart: runs, but shutdown cannot wait for it (logged once)
+        }
+        virtualCount.incrementAndGet(); // RMW, then read the run state: pairs with shutdownNow's write, then read
+        if (runState != RUNNING) {
+            virtualCount.decrementAndGet();
+            throw new RejectedExecutionException("Virtual thread " + vt + " rejected: the scheduler is shut down");
+        }
+        liveVirtual.put(task, vt);
+    }
+
+    /**
+     * Pushes onto the worker's own processor. Returns false (continuations only) when the processor
+     * is not this worker's to push to; throws for a plain task that may not be accepted.
+     */
+    private boolean submitLocal(Worker w, Runnable task, boolean continuation) {
+        Processor p = w.processor;
         if (!P_STATE.compareAndSet(p, P_RUNNING, P_SUBMITTING)) {
+            if (continuation) {
+                return false;
+            }
             throw rejected(task); // STOPPED by shutdownNow while this task ran
         }
-        if (runState != RUNNING) { // read after the CAS: see "Shutdown" in the overview
+        if (!continuation && runState != RUNNING) { // read after the CAS: see "Shutdown" in the overview
             P_STATE.setRelease(p, P_RUNNING);
             throw rejected(task);
+        }
+        if (continuation && task == w.current) {
+            P_STATE.setRelease(p, P_RUNNING);
+            return false; // Thread.yield() from the task now running: behind the queued work, via the global queue
         }
         Runnable displaced = (Runnable) RUNNEXT.getAndSet(p, task);
         if (displaced != null) {
@@ -210,6 +278,7 @@ public final class Scheduler {
         }
         P_STATE.setRelease(p, P_RUNNING); // pairs with the CAS in stopProcessor: the pushes above are visible to its drain
         notifyWork();
+        return true;
     }
 
     /** Owner only: pushes onto the local queue, moving half of it to the global queue when full. */
@@ -243,7 +312,7 @@ public final class Scheduler {
         Processor p = w.processor;
         try {
             for (;;) {
-                if (runState >= STOP) {
+                if (hardStopped()) {
                     break;
                 }
                 Runnable task = nextLocal(p);
@@ -251,8 +320,8 @@ public final class Scheduler {
                     task = search(w, p);
                 }
                 if (task == null) {
-                    if (runState >= SHUTDOWN) {
-                        if (runState >= STOP || !hasVisibleWork()) {
+                    if (draining()) {
+                        if (hardStopped() || !hasVisibleWork()) {
                             break;
                         }
                         continue;
@@ -277,17 +346,43 @@ public final class Scheduler {
         }
     }
 
+    /** STOP without live virtual threads: workers leave at once. */
+    private boolean hardStopped() {
+        return runState >= STOP && !softStop;
+    }
+
+    /** Shut down and no virtual thread alive: workers leave once they find nothing. */
+    private boolean draining() {
+        return runState >= SHUTDOWN && virtualCount.get() == 0;
+    }
+
     /** Runs one task; false when the processor was stopped meanwhile. */
     private boolean runTask(Worker w, Processor p, Runnable task) {
         P_STATE.setRelease(p, P_RUNNING);
+        w.current = task;
         try {
             task.run();
         } catch (Throwable failure) {
             reportFailure(w, failure);
         }
+        w.current = null;
         p.counters.increment(Event.EXECUTED);
+        if (virtualCount.get() != 0) {
+            afterContinuation(task);
+        }
         Thread.interrupted(); // an interrupt meant for the task that ended must not reach the next one
         return P_STATE.compareAndSet(p, P_RUNNING, P_SCHEDULING);
+    }
+
+    /** Forgets a virtual thread whose continuation task just ran to its end. */
+    private void afterContinuation(Runnable task) {
+        Thread vt = liveVirtual.get(task);
+        if (vt != null && vt.getState() == Thread.State.TERMINATED && liveVirtual.remove(task) != null
+                && virtualCount.decrementAndGet() == 0 && runState >= SHUTDOWN) {
+            for (Worker sleeper : idle.notifyAllWorkers()) {
+                sleeper.wake(); // the last virtual thread is gone: let parked workers leave
+            }
+        }
     }
 
     private void reportFailure(Worker w, Throwable failure) {
@@ -368,7 +463,7 @@ public final class Scheduler {
     /** Steals, as a searcher; null when the worker should park (or, in shutdown, exit). */
     private Runnable search(Worker w, Processor p) {
         if (!w.searching) {
-            if (runState >= SHUTDOWN) {
+            if (draining()) {
                 return stealRound(w, p, true); // one full scan before exiting, whatever the searcher limit
             }
             w.searching = idle.tryStartSearching();
@@ -386,7 +481,7 @@ public final class Scheduler {
                 }
                 return t;
             }
-            if (runState >= SHUTDOWN) {
+            if (draining() || hardStopped()) {
                 return null;
             }
             if (round + 1 >= STEAL_ROUNDS) {
@@ -449,7 +544,7 @@ public final class Scheduler {
     /** Parks until woken; false when the processor was stopped meanwhile. */
     private boolean park(Worker w, Processor p) {
         P_STATE.setRelease(p, P_PARKED);
-        if (idle.prepareToPark(w, w.searching, () -> runState >= SHUTDOWN || hasVisibleWork())) {
+        if (idle.prepareToPark(w, w.searching, () -> draining() || hardStopped() || hasVisibleWork())) {
             p.counters.increment(Event.PARK);
             w.awaitNotified();
             p.counters.increment(Event.UNPARK);
@@ -481,6 +576,9 @@ public final class Scheduler {
 
     public List<Runnable> shutdownNow() {
         global.close(() -> advanceRunState(STOP));
+        if (virtualCount.get() > 0) { // read after the STOP write: pairs with startVirtual
+            return softStop();
+        }
         for (Processor p : processors) {
             stopProcessor(p);
         }
@@ -489,13 +587,54 @@ public final class Scheduler {
         }
         List<Runnable> unstarted = new ArrayList<>();
         for (Processor p : processors) {
-            Runnable t = (Runnable) RUNNEXT.getAndSet(p, null);
-            if (t != null) {
-                unstarted.add(t);
-            }
-            p.queue.drainTo(unstarted);
+            drainProcessor(p, unstarted);
         }
         global.drainTo(unstarted);
+        return unstarted;
+    }
+
+    private static void drainProcessor(Processor p, List<Runnable> sink) {
+        Runnable t = (Runnable) RUNNEXT.getAndSet(p, null);
+        if (t != null) {
+            sink.add(t);
+        }
+        p.queue.drainTo(sink);
+    }
+
+    /**
+     * shutdownNow() while virtual threads live: interrupt them and the running plain tasks, return
+     * the queued plain tasks, put the queued continuations back, and keep the workers running until
+     * the last virtual thread ends. A plain task a drain misses (one being stolen, or pushed by a task
+     * that read the run state just before STOP) is then run, not lost.
+     */
+    private List<Runnable> softStop() {
+        softStop = true;
+        for (Thread vt : liveVirtual.values()) {
+            vt.interrupt();
+        }
+        for (Processor p : processors) {
+            Worker w = p.owner;
+            Runnable running = w.current;
+            if (p.state == P_RUNNING && running != null && !liveVirtual.containsKey(running)) {
+                w.interrupt();
+            }
+        }
+        List<Runnable> drained = new ArrayList<>();
+        for (Processor p : processors) {
+            drainProcessor(p, drained);
+        }
+        global.drainTo(drained);
+        List<Runnable> unstarted = new ArrayList<>();
+        for (Runnable r : drained) {
+            if (liveVirtual.containsKey(r)) {
+                global.add(r);
+            } else {
+                unstarted.add(r);
+            }
+        }
+        for (Worker w : idle.notifyAllWorkers()) {
+            w.wake();
+        }
         return unstarted;
     }
 
@@ -554,6 +693,16 @@ public final class Scheduler {
     public int localDepth(int id) {
         Processor p = processors[id];
         return p.queue.size() + (p.runnext != null ? 1 : 0);
+    }
+
+    /** The virtual threads started and not yet seen to end; racy. */
+    public List<Thread> liveVirtualThreadList() {
+        return List.copyOf(liveVirtual.values());
+    }
+
+    /** Virtual threads started and not yet ended; racy. */
+    public int liveVirtualThreads() {
+        return virtualCount.get();
     }
 
     /** Tasks in the global queue now; racy. */

@@ -11,6 +11,7 @@ final class Worker extends Thread {
     volatile boolean notified;             // set by the waker before LockSupport.unpark, cleared by this worker
     boolean searching;                     // this worker only: counted as searching in Idle
     int random;                            // this worker only: xorshift state for victim order
+    Runnable current;                      // written by this worker around each task; read racily by shutdownNow
     final IdleStrategy idleStrategy;       // final; null: park as soon as the steal rounds fail
 
     Worker(Scheduler scheduler, Processor processor, String name, IdleStrategy idleStrategy) {
