@@ -46,6 +46,18 @@ class ExecutorContractTest {
         }
     }
 
+    /** A task that signals {@code started}, then sleeps until interrupted and signals {@code interrupted}. */
+    private static Runnable sleepUntilInterrupted(CountDownLatch started, CountDownLatch interrupted) {
+        return () -> {
+            started.countDown();
+            try {
+                Thread.sleep(TimeUnit.SECONDS.toMillis(WAIT_S * 2));
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+            }
+        };
+    }
+
     @Test
     void executeRunsTheTaskOnAWorker() throws Exception {
         start(2);
@@ -96,14 +108,7 @@ class ExecutorContractTest {
         start(1);
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
-        Future<?> f = scheduler.submit(() -> {
-            started.countDown();
-            try {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(WAIT_S * 2));
-            } catch (InterruptedException e) {
-                interrupted.countDown();
-            }
-        });
+        Future<?> f = scheduler.submit(sleepUntilInterrupted(started, interrupted));
         assertTrue(started.await(WAIT_S, TimeUnit.SECONDS));
         assertTrue(f.cancel(true));
         assertTrue(interrupted.await(WAIT_S, TimeUnit.SECONDS));
@@ -230,14 +235,7 @@ class ExecutorContractTest {
         start(1);
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
-        scheduler.execute(() -> {
-            started.countDown();
-            try {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(WAIT_S * 2));
-            } catch (InterruptedException e) {
-                interrupted.countDown();
-            }
-        });
+        scheduler.execute(sleepUntilInterrupted(started, interrupted));
         assertTrue(started.await(WAIT_S, TimeUnit.SECONDS));
         AtomicInteger ran = new AtomicInteger();
         List<Runnable> queued = new ArrayList<>();
@@ -312,14 +310,8 @@ class ExecutorContractTest {
     void closeInterruptedFallsBackToShutdownNow() throws Exception {
         start(1);
         CountDownLatch started = new CountDownLatch(1);
-        scheduler.execute(() -> {
-            started.countDown();
-            try {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(WAIT_S * 2));
-            } catch (InterruptedException ignored) {
-                // shutdownNow's interrupt ends the task
-            }
-        });
+        CountDownLatch interrupted = new CountDownLatch(1); // shutdownNow's interrupt ends the task
+        scheduler.execute(sleepUntilInterrupted(started, interrupted));
         assertTrue(started.await(WAIT_S, TimeUnit.SECONDS));
         Thread.currentThread().interrupt();
         scheduler.close();
