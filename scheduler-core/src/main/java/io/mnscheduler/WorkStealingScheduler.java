@@ -4,6 +4,7 @@ import io.mnscheduler.internal.Scheduler;
 import io.mnscheduler.internal.carrier.VirtualThreadSupport;
 import io.mnscheduler.internal.stats.ProcessorCounters;
 import io.mnscheduler.internal.stats.ProcessorCounters.Event;
+import io.mnscheduler.spi.WorkerPlacement;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
 
     private WorkStealingScheduler(Builder b) {
         this.scheduler = new Scheduler(b.parallelism, b.localQueueCapacity, b.threadNamePrefix,
-                b.uncaughtExceptionHandler, b.idleStrategy);
+                b.uncaughtExceptionHandler, b.idleStrategy, b.placement);
         this.continuations = scheduler::executeContinuation;
     }
 
@@ -237,6 +238,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
         private String threadNamePrefix = "mn-worker-";
         private Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
         private Supplier<? extends IdleStrategy> idleStrategy;
+        private WorkerPlacement placement = WorkerPlacement.NONE;
 
         private Builder() {
         }
@@ -310,6 +312,16 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
          */
         public Builder idleStrategy(Supplier<? extends IdleStrategy> factory) {
             this.idleStrategy = Objects.requireNonNull(factory, "idleStrategy = null; allowed: any non-null Supplier");
+            return this;
+        }
+
+        /**
+         * Where workers run and which victims they try first; default {@link WorkerPlacement#NONE}.
+         * For NUMA machines, {@code io.mnscheduler.numa.NumaPlacement} (module {@code scheduler-numa})
+         * pins workers to CPUs or nodes and makes thieves try their own node first.
+         */
+        public Builder placement(WorkerPlacement placement) {
+            this.placement = Objects.requireNonNull(placement, "placement = null; allowed: any WorkerPlacement, or WorkerPlacement.NONE");
             return this;
         }
 

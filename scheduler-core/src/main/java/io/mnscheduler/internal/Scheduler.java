@@ -5,6 +5,7 @@ import io.mnscheduler.internal.idle.Idle;
 import io.mnscheduler.internal.queue.InjectionQueue;
 import io.mnscheduler.internal.stats.ProcessorCounters;
 import io.mnscheduler.internal.stats.ProcessorCounters.Event;
+import io.mnscheduler.spi.WorkerPlacement;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.lang.invoke.MethodHandles;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -45,8 +47,10 @@ import java.util.function.Supplier;
  * tasks at once (Go's globrunqget).
  *
  * Stealing. A worker whose queue is empty asks Idle to become a searcher; at most half of the
- * unparked workers search at once. A searcher visits victims in a random order (a random start and
- * a random stride coprime to N, as Go's randomOrder), stops at the first steal, and on the last of
+ * unparked workers search at once. A searcher visits victims nearest first, by the distances of the
+ * WorkerPlacement (NUMA nodes, say), and at equal distance in a random order (a random start and a
+ * random stride coprime to the tier's size, as Go's randomOrder; with no placement, one tier holds
+ * every other processor), stops at the first steal, and on the last of
  * STEAL_ROUNDS rounds also takes the runnext task of a processor whose task is still running (Go's
  * runqsteal with stealRunNextG), so a task readied by a task that then blocks is not stuck.
  *
@@ -121,6 +125,7 @@ public final class Scheduler {
     /** How long a searcher backs off through a configured IdleStrategy before it parks. */
     static final long LOW_LATENCY_SEARCH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
+    private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
     private static final VarHandle P_STATE;
     private static final VarHandle RUNNEXT;
 
@@ -135,7 +140,9 @@ public final class Scheduler {
     }
 
     private final Processor[] processors;         // final contents
-    private final int[] strides;                  // numbers coprime to processors.length
+    private final VictimOrder[] victims;          // final contents: each processor's steal order
+    private final WorkerPlacement placement;      // final
+    private final AtomicBoolean placementFailed = new AtomicBoolean(); // one log line, not one per worker
     private final InjectionQueue global = new InjectionQueue();
     private final Idle<Worker> idle;
     private final Thread.UncaughtExceptionHandler handler; // null: the worker thread's own
@@ -154,17 +161,20 @@ public final class Scheduler {
      * @param threadNamePrefix worker names are this prefix followed by the processor id
      * @param handler          receives what tasks throw; null for each worker's default
      * @param idleStrategies   makes each worker's back-off before parking; null to park at once
+     * @param placement        places each worker and orders its victims
      */
     public Scheduler(int parallelism, int queueCapacity, String threadNamePrefix,
                      Thread.UncaughtExceptionHandler handler,
-                     Supplier<? extends IdleStrategy> idleStrategies) {
+                     Supplier<? extends IdleStrategy> idleStrategies, WorkerPlacement placement) {
         this.processors = new Processor[parallelism];
         this.idle = new Idle<>(parallelism);
         this.handler = handler;
         this.liveWorkers = new AtomicInteger(parallelism);
-        this.strides = coprimes(parallelism);
+        this.placement = placement;
+        this.victims = new VictimOrder[parallelism];
         for (int i = 0; i < parallelism; i++) {
             processors[i] = new Processor(i, queueCapacity, FAIRNESS_INTERVAL);
+            victims[i] = VictimOrder.of(i, parallelism, placement);
         }
         for (Processor p : processors) {
             Worker w = new Worker(this, p, threadNamePrefix + p.id,
@@ -177,25 +187,6 @@ public final class Scheduler {
         for (Processor p : processors) {
             p.owner.start();
         }
-    }
-
-    private static int[] coprimes(int n) {
-        List<Integer> list = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-            if (gcd(i, n) == 1) {
-                list.add(i);
-            }
-        }
-        return list.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static int gcd(int a, int b) {
-        while (b != 0) {
-            int t = a % b;
-            a = b;
-            b = t;
-        }
-        return a;
     }
 
     public int parallelism() {
@@ -310,6 +301,13 @@ public final class Scheduler {
 
     void runWorker(Worker w) {
         Processor p = w.processor;
+        try {
+            placement.place(p.id);
+        } catch (Throwable e) {
+            if (placementFailed.compareAndSet(false, true)) {
+                LOG.log(System.Logger.Level.WARNING, "Worker placement failed (" + e + "); workers run unplaced");
+            }
+        }
         try {
             for (;;) {
                 if (hardStopped()) {
@@ -501,27 +499,28 @@ public final class Scheduler {
     }
 
     private Runnable stealRound(Worker w, Processor p, boolean takeRunnext) {
-        int n = processors.length;
-        int r = w.nextRandom() & Integer.MAX_VALUE;
-        int index = r % n;
-        int stride = strides[(r >>> 16) % strides.length];
-        for (int i = 0; i < n; i++, index = (index + stride) % n) {
-            Processor victim = processors[index];
-            if (victim == p) {
-                continue;
-            }
-            int stolen = victim.queue.stealInto(p.queue);
-            if (stolen > 0) {
-                p.counters.add(Event.STOLEN, stolen);
-                p.counters.increment(Event.STEAL_OPERATION);
-                return p.queue.pop();
-            }
-            if (takeRunnext && victim.state == P_RUNNING) {
-                Runnable t = victim.runnext;
-                if (t != null && RUNNEXT.compareAndSet(victim, t, null)) {
-                    p.counters.increment(Event.STOLEN);
+        VictimOrder order = victims[p.id];
+        for (int t = 0; t < order.tierCount(); t++) { // nearest tier first; within a tier, random order
+            int[] tier = order.tier(t);
+            int n = tier.length;
+            int r = w.nextRandom() & Integer.MAX_VALUE;
+            int index = r % n;
+            int stride = order.stride(t, r >>> 16);
+            for (int i = 0; i < n; i++, index = (index + stride) % n) {
+                Processor victim = processors[tier[index]];
+                int stolen = victim.queue.stealInto(p.queue);
+                if (stolen > 0) {
+                    p.counters.add(Event.STOLEN, stolen);
                     p.counters.increment(Event.STEAL_OPERATION);
-                    return t;
+                    return p.queue.pop();
+                }
+                if (takeRunnext && victim.state == P_RUNNING) {
+                    Runnable task = victim.runnext;
+                    if (task != null && RUNNEXT.compareAndSet(victim, task, null)) {
+                        p.counters.increment(Event.STOLEN);
+                        p.counters.increment(Event.STEAL_OPERATION);
+                        return task;
+                    }
                 }
             }
         }
