@@ -9,7 +9,7 @@ import java.util.Objects;
  * moment of reading. The snapshot is read without stopping the scheduler, so totals taken while it
  * runs are each recent but not from one instant.
  *
- * @param tasksExecuted    tasks run to completion (or to an exception)
+ * @param tasksExecuted    tasks run to completion (or to an exception), on a processor or, after a hand-off, without one
  * @param tasksStolen      tasks taken from another processor's queue or runnext slot
  * @param stealOperations  steal operations that moved at least one task
  * @param overflows        times a full local queue moved half of its tasks to the global queue
@@ -20,11 +20,18 @@ import java.util.Objects;
  * @param localQueueDepth  tasks in all local queues and runnext slots now
  * @param globalQueueDepth tasks in the global queue now
  * @param liveVirtualThreads virtual threads carried by the scheduler, started and not yet ended
+ * @param preemptionRequests times the monitor asked a long-running task to yield
+ * @param handOffs         times a processor went from a blocked or long-running task's worker to a spare
+ * @param handOffsDelayed  hand-offs put off because the worker cap was reached
+ * @param workerThreads    worker threads now, spares included
+ * @param peakWorkerThreads the most worker threads at once so far
  * @param processors       the same counters per processor, by processor id
  */
 public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOperations, long overflows,
                              long globalPolls, long runnextHits, long parks, long unparks,
                              int localQueueDepth, int globalQueueDepth, int liveVirtualThreads,
+                             long preemptionRequests, long handOffs, long handOffsDelayed,
+                             int workerThreads, int peakWorkerThreads,
                              List<ProcessorStats> processors) {
 
     /** Copies {@code processors}, which must not be null. */
@@ -51,8 +58,10 @@ public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOpe
                                  long unparks, int localQueueDepth) {
     }
 
-    static SchedulerStats of(List<ProcessorStats> processors, int globalQueueDepth, int liveVirtualThreads) {
-        long executed = 0, stolen = 0, steals = 0, overflows = 0, polls = 0, runnext = 0, parks = 0, unparks = 0;
+    static SchedulerStats of(List<ProcessorStats> processors, int globalQueueDepth, int liveVirtualThreads,
+                             long executedWithoutProcessor, long preemptionRequests, long handOffs, long handOffsDelayed,
+                             int workerThreads, int peakWorkerThreads) {
+        long executed = executedWithoutProcessor, stolen = 0, steals = 0, overflows = 0, polls = 0, runnext = 0, parks = 0, unparks = 0;
         int depth = 0;
         for (ProcessorStats p : processors) {
             executed += p.tasksExecuted();
@@ -66,6 +75,7 @@ public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOpe
             depth += p.localQueueDepth();
         }
         return new SchedulerStats(executed, stolen, steals, overflows, polls, runnext, parks, unparks,
-                depth, globalQueueDepth, liveVirtualThreads, processors);
+                depth, globalQueueDepth, liveVirtualThreads, preemptionRequests, handOffs, handOffsDelayed,
+                workerThreads, peakWorkerThreads, processors);
     }
 }

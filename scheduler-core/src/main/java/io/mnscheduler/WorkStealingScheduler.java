@@ -7,10 +7,12 @@ import io.mnscheduler.internal.stats.ProcessorCounters.Event;
 import io.mnscheduler.spi.WorkerPlacement;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,12 +44,16 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class WorkStealingScheduler extends AbstractExecutorService {
+    /** Spare worker threads allowed beyond parallelism by default (Builder.maxWorkers). */
+    private static final int DEFAULT_SPARES = 256;
+
     private final Scheduler scheduler;
     private final Executor continuations; // what our virtual threads submit their continuation tasks to
 
     private WorkStealingScheduler(Builder b) {
         this.scheduler = new Scheduler(b.parallelism, b.localQueueCapacity, b.threadNamePrefix,
-                b.uncaughtExceptionHandler, b.idleStrategy, b.placement);
+                b.uncaughtExceptionHandler, b.idleStrategy, b.placement, b.preemptionTick.toNanos(), b.handOffTicks,
+                b.maxWorkers < 0 ? b.parallelism + DEFAULT_SPARES : b.maxWorkers, b.spareKeepAlive.toNanos());
         this.continuations = scheduler::executeContinuation;
     }
 
@@ -147,6 +153,59 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
     }
 
     /**
+     * Whether the calling task was asked to yield: it has run past a monitor tick while other work
+     * waits behind it. Cheap enough to poll in a loop; false outside this scheduler's workers.
+     */
+    public static boolean preemptionRequested() {
+        return Scheduler.preemptionRequested();
+    }
+
+    /**
+     * A cooperative preemption point, for long computations. On a virtual thread carried by a
+     * WorkStealingScheduler, yields if preemption was requested, so the thread's carrier serves the
+     * others meanwhile. In a platform task, returns at once; if preemption was requested, the
+     * worker's processor is first handed to a spare worker, so the queued tasks run while this one
+     * goes on (on a thread without a processor; it then counts towards {@code maxWorkers}). Does
+     * nothing outside this scheduler's workers.
+     */
+    public static void checkpoint() {
+        Scheduler.checkpoint();
+    }
+
+    /**
+     * Runs {@code section}, which may block (a JDBC call, a file read, a lock), without holding up
+     * the tasks queued behind it: Go's entersyscall/exitsyscall, Tokio's {@code block_in_place}.
+     * If work waits, the worker first hands its processor to a spare worker; otherwise it marks the
+     * processor as blocking, and the monitor hands it off as soon as work arrives. Afterwards the
+     * worker takes its processor back if nobody took it, or another processor that waits for a
+     * worker; failing both, the rest of the task runs without a processor, and its submissions go
+     * through the global queue. Outside this scheduler's workers, and on virtual threads (which the
+     * JDK unmounts while they block), it just runs {@code section}.
+     *
+     * @return what {@code section} returns
+     * @throws Exception what {@code section} throws
+     */
+    public static <T> T blocking(Callable<T> section) throws Exception {
+        Objects.requireNonNull(section, "section");
+        return Scheduler.blocking(section);
+    }
+
+    /** {@link #blocking(Callable)} for a section that returns nothing and throws no checked exception. */
+    public static void blocking(Runnable section) {
+        Objects.requireNonNull(section, "section");
+        try {
+            Scheduler.blocking(() -> {
+                section.run();
+                return null;
+            });
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // unreachable: a Runnable throws no checked exception
+        }
+    }
+
+    /**
      * A builder of virtual threads carried by this scheduler's workers: they start, and resume
      * after every park, sleep, blocking call or {@link Thread#yield()}, only on this scheduler's
      * workers. A thread unparked by code running on a worker goes into that worker's
@@ -212,7 +271,9 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
                     c.get(Event.OVERFLOW), c.get(Event.GLOBAL_POLL), c.get(Event.RUNNEXT_HIT),
                     c.get(Event.PARK), c.get(Event.UNPARK), scheduler.localDepth(i)));
         }
-        return SchedulerStats.of(list, scheduler.globalDepth(), scheduler.liveVirtualThreads());
+        return SchedulerStats.of(list, scheduler.globalDepth(), scheduler.liveVirtualThreads(),
+                scheduler.executedWithoutProcessor(), scheduler.preemptionRequests(), scheduler.handOffs(),
+                scheduler.handOffsDelayed(), scheduler.workerThreads(), scheduler.peakWorkerThreads());
     }
 
     @Override
@@ -239,6 +300,10 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
         private Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
         private Supplier<? extends IdleStrategy> idleStrategy;
         private WorkerPlacement placement = WorkerPlacement.NONE;
+        private Duration preemptionTick = Duration.ofMillis(10);
+        private int handOffTicks = 2;
+        private int maxWorkers = -1; // parallelism + DEFAULT_SPARES
+        private Duration spareKeepAlive = Duration.ofSeconds(60);
 
         private Builder() {
         }
@@ -325,8 +390,79 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
             return this;
         }
 
-        /** Creates the scheduler and starts its workers. */
+        /** The shortest preemption tick accepted. */
+        public static final Duration MIN_PREEMPTION_TICK = Duration.ofNanos(100_000);
+
+        /**
+         * The monitor's tick; default 10 ms. A task that runs longer than one tick while work waits
+         * behind it is asked to yield ({@link #preemptionRequested()}); see {@link #handOffTicks}.
+         *
+         * @param tick at least 100 µs
+         */
+        public Builder preemptionTick(Duration tick) {
+            Objects.requireNonNull(tick, "preemptionTick = null; allowed: a Duration of at least 100 µs");
+            if (tick.compareTo(MIN_PREEMPTION_TICK) < 0) {
+                throw new IllegalArgumentException("preemptionTick = " + tick + "; allowed: at least 100 µs (PT0.0001S)");
+            }
+            this.preemptionTick = tick;
+            return this;
+        }
+
+        /**
+         * How many ticks a task may go on holding its processor while work waits before the monitor
+         * hands the processor to a spare worker; default 2 (asked to yield after one, handed off
+         * after the second).
+         *
+         * @param ticks 1 to 1000
+         */
+        public Builder handOffTicks(int ticks) {
+            if (ticks < 1 || ticks > 1000) {
+                throw new IllegalArgumentException("handOffTicks = " + ticks + "; allowed: 1 to 1000");
+            }
+            this.handOffTicks = ticks;
+            return this;
+        }
+
+        /**
+         * The cap on worker threads, spares included; default parallelism + 256. When it is reached,
+         * hand-offs wait (the stats count them) until a thread is free.
+         *
+         * @param max at least the parallelism (checked by {@link #build()}), at most 32767
+         */
+        public Builder maxWorkers(int max) {
+            if (max < 1 || max > MAX_PARALLELISM) {
+                throw new IllegalArgumentException("maxWorkers = " + max + "; allowed: at least the parallelism, at most "
+                        + MAX_PARALLELISM);
+            }
+            this.maxWorkers = max;
+            return this;
+        }
+
+        /**
+         * How long a spare worker (one whose processor was handed off) waits for a processor before
+         * its thread ends; default 60 s.
+         *
+         * @param keepAlive positive
+         */
+        public Builder spareKeepAlive(Duration keepAlive) {
+            Objects.requireNonNull(keepAlive, "spareKeepAlive = null; allowed: a positive Duration");
+            if (keepAlive.isNegative() || keepAlive.isZero()) {
+                throw new IllegalArgumentException("spareKeepAlive = " + keepAlive + "; allowed: a positive Duration");
+            }
+            this.spareKeepAlive = keepAlive;
+            return this;
+        }
+
+        /**
+         * Creates the scheduler and starts its workers and its monitor.
+         *
+         * @throws IllegalArgumentException when {@code maxWorkers} is below {@code parallelism}
+         */
         public WorkStealingScheduler build() {
+            if (maxWorkers >= 0 && maxWorkers < parallelism) {
+                throw new IllegalArgumentException("maxWorkers = " + maxWorkers + "; allowed: at least the parallelism ("
+                        + parallelism + ")");
+            }
             return new WorkStealingScheduler(this);
         }
     }

@@ -442,6 +442,68 @@ class VirtualThreadCarrierTest {
     }
 
     @Test
+    void aVirtualThreadInACpuLoopWithCheckpointLetsOthersRunOnOneProcessor() throws Exception {
+        // 20 ticks before a forced hand-off: the loop yields by itself first.
+        scheduler = WorkStealingScheduler.builder().parallelism(1).threadNamePrefix(PREFIX).handOffTicks(20).build();
+        AtomicBoolean otherRan = new AtomicBoolean();
+        AtomicBoolean sawRequest = new AtomicBoolean();
+        Thread.Builder.OfVirtual b = scheduler.virtualThreadBuilder();
+        Thread looper = b.start(() -> {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+            while (!otherRan.get() && System.nanoTime() < until) {
+                if (WorkStealingScheduler.preemptionRequested()) {
+                    sawRequest.set(true);
+                }
+                WorkStealingScheduler.checkpoint(); // yields once the monitor asks
+            }
+        });
+        Thread.sleep(20); // let the loop take the only carrier first (not needed for correctness)
+        Thread other = b.start(() -> otherRan.set(true));
+        assertTrue(other.join(java.time.Duration.ofSeconds(WAIT_S)));
+        assertTrue(looper.join(java.time.Duration.ofSeconds(WAIT_S)));
+        assertTrue(otherRan.get());
+        assertTrue(sawRequest.get(), "the loop was asked to yield: " + scheduler.stats());
+        assertTrue(scheduler.stats().preemptionRequests() >= 1);
+    }
+
+    @Test
+    void aVirtualThreadThatPinsItsCarrierHasItsProcessorHandedOff() throws Exception {
+        start(1);
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mn-fifo");
+        java.nio.file.Path fifo = dir.resolve("pipe");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor());
+        CountDownLatch reading = new CountDownLatch(1);
+        AtomicInteger got = new AtomicInteger(-2);
+        Thread.Builder.OfVirtual b = scheduler.virtualThreadBuilder();
+        // Opening and reading a FIFO with FileInputStream blocks in native code: the virtual thread
+        // pins its carrier, and the JDK compensates only on its own ForkJoinPool carriers.
+        Thread reader = b.start(() -> {
+            reading.countDown();
+            try (var in = new java.io.FileInputStream(fifo.toFile())) {
+                got.set(in.read());
+            } catch (Exception e) {
+                violations.add("fifo read: " + e);
+            }
+        });
+        assertTrue(reading.await(WAIT_S, TimeUnit.SECONDS));
+        CountDownLatch othersRan = new CountDownLatch(100);
+        for (int i = 0; i < 100; i++) {
+            b.start(othersRan::countDown);
+        }
+        assertTrue(othersRan.await(WAIT_S, TimeUnit.SECONDS), "the others ran while the reader pinned the carrier");
+        assertTrue(scheduler.stats().handOffs() >= 1, scheduler.stats().toString());
+        try (var out = new java.io.FileOutputStream(fifo.toFile())) {
+            out.write(7);
+        }
+        assertTrue(reader.join(java.time.Duration.ofSeconds(WAIT_S)));
+        assertEquals(7, got.get());
+        assertTrue(violations.isEmpty(), violations.toString());
+        java.nio.file.Files.deleteIfExists(fifo);
+        java.nio.file.Files.deleteIfExists(dir);
+    }
+
+    @Test
     void withoutTheFlagAForkedJvmGetsAClearError() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), MissingOpensMain.class.getName())

@@ -9,8 +9,10 @@ abstract class ProcessorPad0 {
 }
 
 abstract class ProcessorHot extends ProcessorPad0 {
-    volatile int state;            // Scheduler.P_*: owner stores from SCHEDULING/SUBMITTING, CAS by owner and shutdownNow
+    volatile int state;            // (epoch << 3) | Scheduler.P_*: owner stores from SCHEDULING/SUBMITTING; CAS by owner, monitor, shutdownNow
     volatile Runnable runnext;     // set by the owner (getAndSet); taken by the owner (getAndSet), thieves and shutdownNow (CAS/getAndSet)
+    int schedTick;                 // tasks started; owner writes opaque, the monitor reads opaque
+    volatile boolean preempt;      // set by the monitor, cleared by the owner when its next task starts
 }
 
 abstract class ProcessorPad1 extends ProcessorHot {
@@ -30,7 +32,7 @@ final class Processor extends ProcessorPad1 {
     final Runnable[] scratch;              // owner only: batches moved to or from the global queue
     int fairnessCountdown;                 // owner only: ticks until the global queue is polled first
     int runnextStreak;                     // owner only: consecutive tasks taken from runnext
-    Worker owner;                          // written before the worker starts (Thread.start orders it), then read-only
+    volatile Worker owner;                 // the worker holding it; written by that worker when it takes it; read by shutdownNow
 
     Processor(int id, int capacity, int fairnessInterval) {
         this.id = id;

@@ -2,6 +2,7 @@ package io.mnscheduler.internal;
 
 import io.mnscheduler.internal.carrier.VirtualThreadSupport;
 import io.mnscheduler.internal.idle.Idle;
+import io.mnscheduler.internal.monitor.Monitor;
 import io.mnscheduler.internal.queue.InjectionQueue;
 import io.mnscheduler.internal.stats.ProcessorCounters;
 import io.mnscheduler.internal.stats.ProcessorCounters.Event;
@@ -14,12 +15,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -115,6 +119,26 @@ public final class Scheduler {
     static final int P_SUBMITTING = 2;
     static final int P_PARKED = 3;
     static final int P_STOPPED = 4;
+    static final int P_HANDOFF = 5;     // taken from its worker; a spare is on its way
+    static final int P_BLOCKING = 6;    // its task is inside blocking(); the worker reclaims it after, unless handed off
+    private static final int STATUS_BITS = 3;
+    private static final int STATUS_MASK = (1 << STATUS_BITS) - 1;
+
+    static int status(int word) {
+        return word & STATUS_MASK;
+    }
+
+    static int epochOf(int word) {
+        return word >>> STATUS_BITS;
+    }
+
+    static int word(int epoch, int status) {
+        return (epoch << STATUS_BITS) | status;
+    }
+
+    private static final int KEEP = 0;     // runTask: the worker still holds its processor
+    private static final int LOST = 1;     // runTask: the processor was handed off; the worker becomes a spare
+    private static final int STOPPED = 2;  // runTask: the processor was stopped; the worker leaves
 
     /** Consecutive runnext tasks before the queue is served. */
     static final int RUNNEXT_LIMIT = 3;
@@ -128,12 +152,14 @@ public final class Scheduler {
     private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
     private static final VarHandle P_STATE;
     private static final VarHandle RUNNEXT;
+    private static final VarHandle SCHED_TICK;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             P_STATE = lookup.findVarHandle(ProcessorHot.class, "state", int.class);
             RUNNEXT = lookup.findVarHandle(ProcessorHot.class, "runnext", Runnable.class);
+            SCHED_TICK = lookup.findVarHandle(ProcessorHot.class, "schedTick", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -152,6 +178,17 @@ public final class Scheduler {
     private final ConcurrentHashMap<Runnable, Thread> liveVirtual = new ConcurrentHashMap<>(); // continuation task -> its started virtual thread
     private final AtomicInteger virtualCount = new AtomicInteger(); // live virtual threads; RMW on start and end, read by workers and shutdownNow
     private volatile boolean softStop;            // written once by shutdownNow when virtual threads were alive; read by workers
+    private final Spares spares;                  // worker threads and the parked spares among them
+    private final Monitor monitor;                // final
+    private final Thread monitorThread;           // final
+    private final long keepAliveNanos;            // final: how long a spare waits for a processor
+    private final String threadNamePrefix;        // final
+    private final Supplier<? extends IdleStrategy> idleStrategies; // final; null for none
+    private final AtomicInteger spareNumbers = new AtomicInteger(); // names of spare threads
+    private final AtomicLong preemptionRequests = new AtomicLong(); // RMW by the monitor
+    private final AtomicLong handOffs = new AtomicLong();           // RMW by whoever hands off
+    private final AtomicLong handOffsDelayed = new AtomicLong();    // hand-offs put off because the worker cap was reached
+    private final LongAdder executedWithoutProcessor = new LongAdder(); // tasks that ended after their processor was handed off
 
     /**
      * Creates and starts the workers.
@@ -162,31 +199,48 @@ public final class Scheduler {
      * @param handler          receives what tasks throw; null for each worker's default
      * @param idleStrategies   makes each worker's back-off before parking; null to park at once
      * @param placement        places each worker and orders its victims
+     * @param tickNanos        the monitor's tick
+     * @param handOffTicks     ticks a task may hold its processor while work waits before a hand-off
+     * @param maxWorkers       the cap on worker threads, spares included
+     * @param keepAliveNanos   how long a spare waits for a processor before it exits
      */
     public Scheduler(int parallelism, int queueCapacity, String threadNamePrefix,
                      Thread.UncaughtExceptionHandler handler,
-                     Supplier<? extends IdleStrategy> idleStrategies, WorkerPlacement placement) {
+                     Supplier<? extends IdleStrategy> idleStrategies, WorkerPlacement placement,
+                     long tickNanos, int handOffTicks, int maxWorkers, long keepAliveNanos) {
         this.processors = new Processor[parallelism];
         this.idle = new Idle<>(parallelism);
         this.handler = handler;
         this.liveWorkers = new AtomicInteger(parallelism);
         this.placement = placement;
+        this.threadNamePrefix = threadNamePrefix;
+        this.idleStrategies = idleStrategies;
+        this.keepAliveNanos = keepAliveNanos;
+        this.spares = new Spares(parallelism, maxWorkers);
         this.victims = new VictimOrder[parallelism];
         for (int i = 0; i < parallelism; i++) {
             processors[i] = new Processor(i, queueCapacity, FAIRNESS_INTERVAL);
             victims[i] = VictimOrder.of(i, parallelism, placement);
         }
         for (Processor p : processors) {
-            Worker w = new Worker(this, p, threadNamePrefix + p.id,
-                    idleStrategies == null ? null : Objects.requireNonNull(idleStrategies.get(), "idleStrategy supplier returned null"));
-            if (handler != null) {
-                w.setUncaughtExceptionHandler(handler);
-            }
-            p.owner = w;
+            p.owner = newWorker(p, threadNamePrefix + p.id, p.id);
         }
+        this.monitor = new Monitor(new MonitorTarget(), tickNanos, handOffTicks);
+        this.monitorThread = new Thread(null, monitor, threadNamePrefix + "monitor", 0, false);
+        monitorThread.setDaemon(true);
         for (Processor p : processors) {
             p.owner.start();
         }
+        monitorThread.start();
+    }
+
+    private Worker newWorker(Processor p, String name, int seed) {
+        Worker w = new Worker(this, p, name, idleStrategies == null ? null
+                : Objects.requireNonNull(idleStrategies.get(), "idleStrategy supplier returned null"), seed);
+        if (handler != null) {
+            w.setUncaughtExceptionHandler(handler);
+        }
+        return w;
     }
 
     public int parallelism() {
@@ -249,25 +303,31 @@ public final class Scheduler {
      */
     private boolean submitLocal(Worker w, Runnable task, boolean continuation) {
         Processor p = w.processor;
-        if (!P_STATE.compareAndSet(p, P_RUNNING, P_SUBMITTING)) {
+        int running = word(w.epoch, P_RUNNING);
+        if (p == null || !P_STATE.compareAndSet(p, running, word(w.epoch, P_SUBMITTING))) {
+            // Not ours to push to: handed off, inside blocking(), or stopped. Submit as an outsider.
             if (continuation) {
                 return false;
             }
-            throw rejected(task); // STOPPED by shutdownNow while this task ran
+            if (!global.offerExternal(task)) {
+                throw rejected(task);
+            }
+            notifyWork();
+            return true;
         }
         if (!continuation && runState != RUNNING) { // read after the CAS: see "Shutdown" in the overview
-            P_STATE.setRelease(p, P_RUNNING);
+            P_STATE.setRelease(p, running);
             throw rejected(task);
         }
         if (continuation && task == w.current) {
-            P_STATE.setRelease(p, P_RUNNING);
+            P_STATE.setRelease(p, running);
             return false; // Thread.yield() from the task now running: behind the queued work, via the global queue
         }
         Runnable displaced = (Runnable) RUNNEXT.getAndSet(p, task);
         if (displaced != null) {
             push(p, displaced);
         }
-        P_STATE.setRelease(p, P_RUNNING); // pairs with the CAS in stopProcessor: the pushes above are visible to its drain
+        P_STATE.setRelease(p, running); // pairs with the CAS in stopProcessor: the pushes above are visible to its drain
         notifyWork();
         return true;
     }
@@ -300,48 +360,171 @@ public final class Scheduler {
     // ---------------------------------------------------------------- the worker loop
 
     void runWorker(Worker w) {
-        Processor p = w.processor;
         try {
-            placement.place(p.id);
+            for (;;) {
+                Processor p = w.processor;
+                if (p == null) {
+                    if (!awaitProcessor(w)) {
+                        break;
+                    }
+                    continue;
+                }
+                if (!claim(w, p)) {
+                    w.processor = null;
+                    continue;
+                }
+                place(p);
+                if (!runProcessor(w)) {
+                    break;
+                }
+            }
+        } finally {
+            exit(w);
+        }
+    }
+
+    /** Takes up a processor given to this worker; false when someone else took or stopped it first. */
+    private boolean claim(Worker w, Processor p) {
+        int s = p.state;
+        if (s == word(w.epoch, P_HANDOFF)) {
+            if (!P_STATE.compareAndSet(p, s, word(w.epoch, P_SCHEDULING))) {
+                return false;
+            }
+        } else if (s != word(w.epoch, P_SCHEDULING)) {
+            return false;
+        }
+        p.owner = w;
+        return true;
+    }
+
+    private void place(Processor p) {
+        try {
+            placement.place(p.id); // a spare inherits the placement of the processor it takes
         } catch (Throwable e) {
             if (placementFailed.compareAndSet(false, true)) {
                 LOG.log(System.Logger.Level.WARNING, "Worker placement failed (" + e + "); workers run unplaced");
             }
         }
-        try {
-            for (;;) {
-                if (hardStopped()) {
-                    break;
-                }
-                Runnable task = nextLocal(p);
-                if (task == null) {
-                    task = search(w, p);
-                }
-                if (task == null) {
-                    if (draining()) {
-                        if (hardStopped() || !hasVisibleWork()) {
-                            break;
-                        }
-                        continue;
-                    }
-                    if (!park(w, p)) {
-                        break;
+    }
+
+    /**
+     * Runs the worker's processor until it is handed off (true: the worker becomes a spare) or the
+     * worker must leave (false). The processor can change inside blocking(), so it is re-read.
+     */
+    private boolean runProcessor(Worker w) {
+        for (;;) {
+            Processor p = w.processor;
+            if (p == null) {
+                return true;
+            }
+            if (hardStopped()) {
+                return false;
+            }
+            Runnable task = nextLocal(p);
+            if (task == null) {
+                task = search(w, p);
+            }
+            if (task == null) {
+                if (draining()) {
+                    if (hardStopped() || !hasVisibleWork()) {
+                        return false;
                     }
                     continue;
                 }
-                if (w.searching) {
-                    w.searching = false;
-                    if (idle.stopSearching()) {
-                        notifyWork();
-                    }
+                if (!park(w, p)) {
+                    return false;
                 }
-                if (!runTask(w, p, task)) {
-                    break;
+                continue;
+            }
+            if (w.searching) {
+                w.searching = false;
+                if (idle.stopSearching()) {
+                    notifyWork();
                 }
             }
-        } finally {
-            exit(w, p);
+            if (runTask(w, p, task) == STOPPED) {
+                return false;
+            }
         }
+    }
+
+    /** A worker without a processor: takes one that waits for a worker, or parks as a spare. */
+    private boolean awaitProcessor(Worker w) {
+        for (;;) {
+            if (takeHandedOff(w)) {
+                return true;
+            }
+            if (runState >= SHUTDOWN) {
+                return false;
+            }
+            spares.park(w);
+            if (runState >= SHUTDOWN && spares.leave(w)) {
+                return false; // shutdown began as we parked; its wake-all may have missed us
+            }
+            boolean woken = w.awaitNotified(System.nanoTime() + keepAliveNanos);
+            if (!woken) {
+                if (spares.leave(w)) {
+                    return false; // the keep-alive ran out
+                }
+                w.awaitNotified(0L); // a hand-off reserved us just now; its wake-up is on its way
+            }
+            if (w.processor != null) {
+                return true;
+            }
+        }
+    }
+
+    /** Takes a processor that was handed off and still waits for its spare; the spare will find it gone. */
+    private boolean takeHandedOff(Worker w) {
+        for (Processor p : processors) {
+            int s = p.state;
+            if (status(s) == P_HANDOFF) {
+                int mine = word(epochOf(s) + 1, P_SCHEDULING);
+                if (P_STATE.compareAndSet(p, s, mine)) {
+                    w.processor = p;
+                    w.epoch = epochOf(mine);
+                    p.owner = w;
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Gives processor {@code p}, whose state word is {@code expected} (RUNNING or BLOCKING), to a
+     * spare worker, started if none is parked. False when the worker cap stops it (counted) or the
+     * word changed. The epoch in the word moves on, so the old worker's CASes on {@code p} fail from
+     * now on: it can no longer push onto {@code p}, and its task goes on without a processor.
+     */
+    boolean handOff(Processor p, int expected) {
+        Spares.Reservation r = spares.reserve();
+        if (r == null) {
+            handOffsDelayed.incrementAndGet();
+            return false;
+        }
+        if (r instanceof Spares.Fresh) {
+            liveWorkers.incrementAndGet(); // before the CAS: the count never reaches 0 while a spare is coming
+        }
+        int next = word(epochOf(expected) + 1, P_HANDOFF);
+        if (!P_STATE.compareAndSet(p, expected, next)) {
+            spares.unreserve(r);
+            if (r instanceof Spares.Fresh) {
+                workerGone();
+            }
+            return false;
+        }
+        handOffs.incrementAndGet();
+        Worker spare = r instanceof Spares.Parked(Worker parked) ? parked
+                : newWorker(null, threadNamePrefix + "spare-" + spareNumbers.incrementAndGet(), -spareNumbers.get());
+        spare.processor = p;             // published by wake()'s volatile write, or by Thread.start
+        spare.epoch = epochOf(next);
+        if (r instanceof Spares.Fresh) {
+            spare.start();
+        } else {
+            spare.wake();
+        }
+        return true;
     }
 
     /** STOP without live virtual threads: workers leave at once. */
@@ -354,9 +537,13 @@ public final class Scheduler {
         return runState >= SHUTDOWN && virtualCount.get() == 0;
     }
 
-    /** Runs one task; false when the processor was stopped meanwhile. */
-    private boolean runTask(Worker w, Processor p, Runnable task) {
-        P_STATE.setRelease(p, P_RUNNING);
+    /** Runs one task; says whether the worker still holds a processor after it (KEEP, LOST or STOPPED). */
+    private int runTask(Worker w, Processor p, Runnable task) {
+        P_STATE.setRelease(p, word(w.epoch, P_RUNNING));
+        SCHED_TICK.setOpaque(p, p.schedTick + 1); // the monitor's measure of progress
+        if (p.preempt) {
+            p.preempt = false;
+        }
         w.current = task;
         try {
             task.run();
@@ -364,12 +551,27 @@ public final class Scheduler {
             reportFailure(w, failure);
         }
         w.current = null;
-        p.counters.increment(Event.EXECUTED);
+        Thread.interrupted(); // an interrupt meant for the task that ended must not reach the next one
         if (virtualCount.get() != 0) {
             afterContinuation(task);
         }
-        Thread.interrupted(); // an interrupt meant for the task that ended must not reach the next one
-        return P_STATE.compareAndSet(p, P_RUNNING, P_SCHEDULING);
+        Processor now = w.processor; // blocking() may have given the worker another processor, or none
+        int outcome;
+        if (now == null) {
+            outcome = LOST;
+        } else if (P_STATE.compareAndSet(now, word(w.epoch, P_RUNNING), word(w.epoch, P_SCHEDULING))) {
+            outcome = KEEP;
+        } else {
+            int s = now.state;
+            outcome = status(s) == P_STOPPED && epochOf(s) == w.epoch ? STOPPED : LOST;
+            w.processor = null;
+        }
+        if (outcome == KEEP) {
+            now.counters.increment(Event.EXECUTED); // only the holder writes a processor's counters
+        } else {
+            executedWithoutProcessor.increment();
+        }
+        return outcome;
     }
 
     /** Forgets a virtual thread whose continuation task just ran to its end. */
@@ -514,7 +716,8 @@ public final class Scheduler {
                     p.counters.increment(Event.STEAL_OPERATION);
                     return p.queue.pop();
                 }
-                if (takeRunnext && victim.state == P_RUNNING) {
+                int vs = status(victim.state);
+                if (takeRunnext && (vs == P_RUNNING || vs == P_BLOCKING || vs == P_HANDOFF)) {
                     Runnable task = victim.runnext;
                     if (task != null && RUNNEXT.compareAndSet(victim, task, null)) {
                         p.counters.increment(Event.STOLEN);
@@ -542,25 +745,36 @@ public final class Scheduler {
 
     /** Parks until woken; false when the processor was stopped meanwhile. */
     private boolean park(Worker w, Processor p) {
-        P_STATE.setRelease(p, P_PARKED);
+        P_STATE.setRelease(p, word(w.epoch, P_PARKED));
         if (idle.prepareToPark(w, w.searching, () -> draining() || hardStopped() || hasVisibleWork())) {
             p.counters.increment(Event.PARK);
             w.awaitNotified();
             p.counters.increment(Event.UNPARK);
         }
         w.searching = true; // both the waker and a cancelled park count us as searching
-        return P_STATE.compareAndSet(p, P_PARKED, P_SCHEDULING);
+        boolean mine = P_STATE.compareAndSet(p, word(w.epoch, P_PARKED), word(w.epoch, P_SCHEDULING));
+        monitor.workerWoke(); // after the volatile state change: pairs with the monitor's check before it sleeps
+        return mine;
     }
 
-    private void exit(Worker w, Processor p) {
-        int s = p.state;
-        if (s == P_SCHEDULING || s == P_PARKED) {
-            P_STATE.setVolatile(p, P_STOPPED); // we own the processor in these states; shutdownNow waits or CASes
+    private void exit(Worker w) {
+        Processor p = w.processor;
+        if (p != null) {
+            int s = p.state;
+            if (s == word(w.epoch, P_SCHEDULING) || s == word(w.epoch, P_PARKED)) {
+                P_STATE.setVolatile(p, word(w.epoch, P_STOPPED)); // ours in these states; shutdownNow waits or CASes
+            }
+            idle.exit(w.searching); // the processor leaves with its worker
         }
-        idle.exit(w.searching);
+        spares.exited();
+        workerGone();
+    }
+
+    private void workerGone() {
         if (liveWorkers.decrementAndGet() == 0) {
             runState = TERMINATED;
             terminated.countDown();
+            monitor.stop();
         }
     }
 
@@ -568,8 +782,15 @@ public final class Scheduler {
 
     public void shutdown() {
         global.close(() -> advanceRunState(SHUTDOWN));
+        wakeEveryone();
+    }
+
+    private void wakeEveryone() {
         for (Worker w : idle.notifyAllWorkers()) {
             w.wake();
+        }
+        for (Worker spare : spares.takeAllParked()) {
+            spare.wake(); // with no processor assigned: it sees the shutdown and leaves
         }
     }
 
@@ -581,9 +802,7 @@ public final class Scheduler {
         for (Processor p : processors) {
             stopProcessor(p);
         }
-        for (Worker w : idle.notifyAllWorkers()) {
-            w.wake();
-        }
+        wakeEveryone();
         List<Runnable> unstarted = new ArrayList<>();
         for (Processor p : processors) {
             drainProcessor(p, unstarted);
@@ -614,7 +833,8 @@ public final class Scheduler {
         for (Processor p : processors) {
             Worker w = p.owner;
             Runnable running = w.current;
-            if (p.state == P_RUNNING && running != null && !liveVirtual.containsKey(running)) {
+            int st = status(p.state);
+            if ((st == P_RUNNING || st == P_BLOCKING) && running != null && !liveVirtual.containsKey(running)) {
                 w.interrupt();
             }
         }
@@ -631,9 +851,7 @@ public final class Scheduler {
                 unstarted.add(r);
             }
         }
-        for (Worker w : idle.notifyAllWorkers()) {
-            w.wake();
-        }
+        wakeEveryone();
         return unstarted;
     }
 
@@ -646,12 +864,13 @@ public final class Scheduler {
     private static void stopProcessor(Processor p) {
         for (int spins = 0; ; spins++) {
             int s = p.state;
-            if (s == P_STOPPED) {
+            int st = status(s);
+            if (st == P_STOPPED) {
                 return;
             }
-            if (s == P_RUNNING || s == P_PARKED) {
-                if (P_STATE.compareAndSet(p, s, P_STOPPED)) {
-                    if (s == P_RUNNING) {
+            if (st == P_RUNNING || st == P_PARKED || st == P_HANDOFF || st == P_BLOCKING) {
+                if (P_STATE.compareAndSet(p, s, word(epochOf(s), P_STOPPED))) {
+                    if (st == P_RUNNING || st == P_BLOCKING) {
                         p.owner.interrupt();
                     }
                     return;
@@ -681,6 +900,143 @@ public final class Scheduler {
         return Thread.currentThread() instanceof Worker w && w.scheduler == this;
     }
 
+    // ---------------------------------------------------------------- the monitor, preemption and blocking
+
+    /** What the monitor reads and does, by processor index. */
+    private final class MonitorTarget implements Monitor.Target {
+        @Override
+        public int processors() {
+            return processors.length;
+        }
+
+        @Override
+        public int stateWord(int i) {
+            return processors[i].state;
+        }
+
+        @Override
+        public boolean busy(int word) {
+            int st = status(word);
+            return st == P_RUNNING || st == P_SUBMITTING || st == P_BLOCKING;
+        }
+
+        @Override
+        public boolean blocking(int word) {
+            return status(word) == P_BLOCKING;
+        }
+
+        @Override
+        public boolean parked(int word) {
+            int st = status(word);
+            return st == P_PARKED || st == P_STOPPED;
+        }
+
+        @Override
+        public int schedTick(int i) {
+            return (int) SCHED_TICK.getOpaque(processors[i]);
+        }
+
+        @Override
+        public boolean workWaiting(int i) {
+            return Scheduler.this.workWaiting(processors[i]);
+        }
+
+        @Override
+        public void requestPreemption(int i) {
+            processors[i].preempt = true;
+            preemptionRequests.incrementAndGet();
+        }
+
+        @Override
+        public void handOff(int i, int expectedWord) {
+            Scheduler.this.handOff(processors[i], expectedWord);
+        }
+
+        @Override
+        public boolean terminated() {
+            return runState == TERMINATED;
+        }
+    }
+
+    /**
+     * Whether work waits behind processor {@code p}'s task: in its runnext slot or queue, or in the
+     * global queue while no processor is parked to take it. Racy, as a hint.
+     */
+    private boolean workWaiting(Processor p) {
+        return p.runnext != null || !p.queue.isEmpty()
+                || (global.size() > 0 && idle.unparkedCount() >= processors.length);
+    }
+
+    private static Worker currentWorker() {
+        Thread t = Thread.currentThread();
+        if (t.isVirtual()) {
+            t = VirtualThreadSupport.currentCarrier();
+        }
+        return t instanceof Worker w ? w : null;
+    }
+
+    /** See {@code WorkStealingScheduler.preemptionRequested()}. */
+    public static boolean preemptionRequested() {
+        Worker w = currentWorker();
+        Processor p = w == null ? null : w.processor;
+        return p != null && p.preempt;
+    }
+
+    /** See {@code WorkStealingScheduler.checkpoint()}. */
+    public static void checkpoint() {
+        Thread t = Thread.currentThread();
+        if (t.isVirtual()) {
+            if (preemptionRequested()) {
+                Thread.yield(); // behind the queued work; its carrier serves the others meanwhile
+            }
+            return;
+        }
+        if (t instanceof Worker w) {
+            Processor p = w.processor;
+            if (p != null && p.preempt) {
+                p.preempt = false;
+                if (w.scheduler.handOff(p, word(w.epoch, P_RUNNING))) {
+                    w.processor = null; // this task goes on without a processor; a spare serves the queue
+                }
+            }
+        }
+    }
+
+    /** See {@code WorkStealingScheduler.blocking(Callable)}. */
+    public static <T> T blocking(Callable<T> section) throws Exception {
+        Thread t = Thread.currentThread();
+        if (t instanceof Worker w && w.processor != null) {
+            return w.scheduler.runBlocking(w, section);
+        }
+        return section.call(); // not a worker, or already without a processor
+    }
+
+    /**
+     * Go's entersyscall/exitsyscall. With work waiting the processor goes to a spare at once;
+     * otherwise it is marked BLOCKING, which the monitor hands off as soon as work waits, and which
+     * this worker takes back by CAS if nobody did. A worker that lost its processor takes one that
+     * waits for a worker, if any, and otherwise finishes its task without one.
+     */
+    private <T> T runBlocking(Worker w, Callable<T> section) throws Exception {
+        Processor p = w.processor;
+        int running = word(w.epoch, P_RUNNING);
+        boolean handedOff = workWaiting(p) && handOff(p, running);
+        if (handedOff) {
+            w.processor = null;
+        }
+        boolean marked = !handedOff && P_STATE.compareAndSet(p, running, word(w.epoch, P_BLOCKING));
+        try {
+            return section.call();
+        } finally {
+            if (handedOff || (marked && !P_STATE.compareAndSet(p, word(w.epoch, P_BLOCKING), running))) {
+                w.processor = null;
+                if (takeHandedOff(w)) {
+                    P_STATE.setRelease(w.processor, word(w.epoch, P_RUNNING)); // the rest of the task runs on it
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- stats
 
     /** Reads the counters of processor {@code id}. */
@@ -702,6 +1058,31 @@ public final class Scheduler {
     /** Virtual threads started and not yet ended; racy. */
     public int liveVirtualThreads() {
         return virtualCount.get();
+    }
+
+    public long preemptionRequests() {
+        return preemptionRequests.get();
+    }
+
+    public long handOffs() {
+        return handOffs.get();
+    }
+
+    public long handOffsDelayed() {
+        return handOffsDelayed.get();
+    }
+
+    public int workerThreads() {
+        return spares.threads();
+    }
+
+    public int peakWorkerThreads() {
+        return spares.peak();
+    }
+
+    /** Tasks whose worker lost its processor while they ran; not in any processor's count. */
+    public long executedWithoutProcessor() {
+        return executedWithoutProcessor.sum();
     }
 
     /** Tasks in the global queue now; racy. */

@@ -4,22 +4,27 @@ import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.locks.LockSupport;
 
-/** A worker (Go's M): a platform thread that runs the tasks of the processor it holds. */
+/**
+ * A worker (Go's M): a platform thread that runs the tasks of the processor it holds. A worker
+ * whose processor was handed off while its task ran goes on running that task without one, then
+ * becomes a spare: parked, waiting to be given a processor, and gone after the keep-alive.
+ */
 final class Worker extends Thread {
     final Scheduler scheduler;             // final
-    final Processor processor;             // final: each worker holds one processor for its life
+    Processor processor;                   // the processor held, or null for a spare; this worker only (set by the assigner before wake or start)
+    int epoch;                             // the tenure on that processor: its state word's epoch; same ownership
     volatile boolean notified;             // set by the waker before LockSupport.unpark, cleared by this worker
     boolean searching;                     // this worker only: counted as searching in Idle
     int random;                            // this worker only: xorshift state for victim order
     Runnable current;                      // written by this worker around each task; read racily by shutdownNow
     final IdleStrategy idleStrategy;       // final; null: park as soon as the steal rounds fail
 
-    Worker(Scheduler scheduler, Processor processor, String name, IdleStrategy idleStrategy) {
+    Worker(Scheduler scheduler, Processor processor, String name, IdleStrategy idleStrategy, int seed) {
         super(null, null, name, 0, false);
         this.scheduler = scheduler;
         this.processor = processor;
         this.idleStrategy = idleStrategy;
-        this.random = 0x9E3779B9 * (processor.id + 1);
+        this.random = 0x9E3779B9 * (seed + 1);
         setDaemon(true);
     }
 
@@ -32,6 +37,27 @@ final class Worker extends Thread {
     void wake() {
         notified = true; // volatile write before unpark: pairs with the volatile read in awaitNotified
         LockSupport.unpark(this);
+    }
+
+    /**
+     * Blocks until {@link #wake()} or until {@code deadline} ({@link System#nanoTime()}; 0 for none);
+     * true when woken. Interrupts are for tasks, so they are cleared here.
+     */
+    boolean awaitNotified(long deadline) {
+        while (!notified) {
+            if (deadline == 0L) {
+                LockSupport.park(scheduler);
+            } else {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                LockSupport.parkNanos(scheduler, left);
+            }
+            Thread.interrupted();
+        }
+        notified = false;
+        return true;
     }
 
     /** Blocks until {@link #wake()}; costs no CPU. Interrupts are for tasks, so they are cleared here. */

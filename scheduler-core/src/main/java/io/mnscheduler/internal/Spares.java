@@ -1,0 +1,119 @@
+package io.mnscheduler.internal;
+
+import java.util.ArrayList;
+
+/**
+ * The worker threads: how many there are (never more than the cap) and the spares among them,
+ * parked and waiting to be given a processor. All under one lock; it is taken only on hand-offs and
+ * when a worker starts or leaves, never on the per-task path.
+ */
+final class Spares {
+    private final Object lock = new Object();
+    private final ArrayList<Worker> parked = new ArrayList<>(); // guarded by lock; a stack
+    private final int cap;                                       // final
+    private int threads;                                         // guarded by lock
+    private int peak;                                            // guarded by lock
+    private boolean closed;                                      // guarded by lock: no new threads after termination starts
+
+    Spares(int initialThreads, int cap) {
+        this.threads = initialThreads;
+        this.peak = initialThreads;
+        this.cap = cap;
+    }
+
+    /** What {@link #reserve} found. */
+    sealed interface Reservation permits Parked, Fresh {
+    }
+
+    /** A parked spare, taken off the stack. */
+    record Parked(Worker worker) implements Reservation {
+    }
+
+    /** Room for one more thread, already counted; the caller creates and starts it, or calls {@link #unreserve}. */
+    record Fresh() implements Reservation {
+    }
+
+    /** A parked spare, or room for a new thread; null when the cap is reached and no spare waits. */
+    Reservation reserve() {
+        synchronized (lock) {
+            if (!parked.isEmpty()) {
+                return new Parked(parked.removeLast());
+            }
+            if (closed || threads >= cap) {
+                return null;
+            }
+            threads++;
+            peak = Math.max(peak, threads);
+            return new Fresh();
+        }
+    }
+
+    /** Gives back a reservation that was not used. */
+    void unreserve(Reservation r) {
+        synchronized (lock) {
+            if (r instanceof Parked(Worker w)) {
+                parked.add(w);
+            } else {
+                threads--;
+            }
+        }
+    }
+
+    /** A spare parks; it stays on the stack until reserved or until {@link #leave}. */
+    void park(Worker w) {
+        synchronized (lock) {
+            parked.add(w);
+        }
+    }
+
+    /** A parked spare whose keep-alive ran out leaves; false when a reserver took it first. */
+    boolean leave(Worker w) {
+        synchronized (lock) {
+            return parked.remove(w);
+        }
+    }
+
+    /** A worker thread ended. */
+    void exited() {
+        synchronized (lock) {
+            threads--;
+        }
+    }
+
+    /** Takes every parked spare off the stack; for shutdown. */
+    ArrayList<Worker> takeAllParked() {
+        synchronized (lock) {
+            ArrayList<Worker> all = new ArrayList<>(parked);
+            parked.clear();
+            return all;
+        }
+    }
+
+    /** Takes every parked spare off the stack and refuses new threads. */
+    ArrayList<Worker> close() {
+        synchronized (lock) {
+            closed = true;
+            ArrayList<Worker> all = new ArrayList<>(parked);
+            parked.clear();
+            return all;
+        }
+    }
+
+    int threads() {
+        synchronized (lock) {
+            return threads;
+        }
+    }
+
+    int peak() {
+        synchronized (lock) {
+            return peak;
+        }
+    }
+
+    int parkedCount() {
+        synchronized (lock) {
+            return parked.size();
+        }
+    }
+}

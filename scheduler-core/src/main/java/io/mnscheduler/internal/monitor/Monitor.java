@@ -1,0 +1,164 @@
+package io.mnscheduler.internal.monitor;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The monitor (Go's sysmon): one thread that ticks and watches every processor's scheduling tick.
+ *
+ * <p>A processor whose task has run for a whole tick while work waits (in its queue, its
+ * {@code runnext} slot or the global queue) gets a preemption request, which a task sees through
+ * {@code preemptionRequested()} and honours at a {@code checkpoint()}. If the same task still runs
+ * {@code handOffTicks - 1} ticks after the request (the next tick, by default), or sits in a
+ * {@code blocking()} section while work waits, its processor is handed to a spare worker. The
+ * hand-off itself is a CAS on the processor's state word, from the exact word seen, so a task that
+ * returned in the meantime keeps its processor. While any processor is busy the monitor ticks; when they
+ * are all merely searching it sleeps adaptively (from 20 µs, doubling, up to one tick, as Go's
+ * sysmon); when every processor is parked it parks too, and the first worker to wake unparks it, so
+ * an idle scheduler costs nothing.
+ */
+public final class Monitor implements Runnable {
+    /** What the monitor needs from the scheduler, by processor index. */
+    public interface Target {
+        /** The number of processors. */
+        int processors();
+
+        /** The processor's state word (epoch and status). */
+        int stateWord(int processor);
+
+        /** Whether the word says a task is running (or blocking) there. */
+        boolean busy(int word);
+
+        /** Whether the word says the task is inside a {@code blocking()} section. */
+        boolean blocking(int word);
+
+        /** Whether the word says the processor's worker is parked. */
+        boolean parked(int word);
+
+        /** Tasks started on the processor so far. */
+        int schedTick(int processor);
+
+        /** Whether work waits that this processor's task holds up, or that no one else may take. */
+        boolean workWaiting(int processor);
+
+        /** Asks the task running on the processor to yield at its next checkpoint. */
+        void requestPreemption(int processor);
+
+        /** Hands the processor to a spare if its word is still {@code expectedWord}. */
+        void handOff(int processor, int expectedWord);
+
+        /** Whether the monitor should stop. */
+        boolean terminated();
+    }
+
+    private static final long MIN_SLEEP_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+
+    private final Target target;
+    private final long tickNanos;
+    private final int handOffTicks;
+    private final int[] lastTick;     // monitor thread only
+    private final int[] lastWord;     // monitor thread only
+    private final int[] sameTicks;    // monitor thread only: ticks the same task has been seen running
+    private final int[] requestedAt;  // monitor thread only: sameTicks when preemption was requested; -1 if not yet
+    private volatile boolean asleep;  // written by the monitor before it parks; read by waking workers
+    private volatile Thread thread;   // the monitor's thread, once it runs
+
+    public Monitor(Target target, long tickNanos, int handOffTicks) {
+        this.target = target;
+        this.tickNanos = tickNanos;
+        this.handOffTicks = handOffTicks;
+        int n = target.processors();
+        this.lastTick = new int[n];
+        this.lastWord = new int[n];
+        this.sameTicks = new int[n];
+        this.requestedAt = new int[n];
+        java.util.Arrays.fill(requestedAt, -1);
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        long sleep = MIN_SLEEP_NANOS;
+        while (!target.terminated()) {
+            int busy = 0;
+            int parked = 0;
+            for (int p = 0; p < lastTick.length; p++) {
+                int word = target.stateWord(p);
+                if (target.parked(word)) {
+                    parked++;
+                }
+                if (!target.busy(word)) {
+                    sameTicks[p] = 0;
+                    continue;
+                }
+                busy++;
+                int tick = target.schedTick(p);
+                if (tick != lastTick[p] || word != lastWord[p]) {
+                    lastTick[p] = tick;
+                    lastWord[p] = word;
+                    sameTicks[p] = 0;
+                    requestedAt[p] = -1;
+                    continue; // a new task since the last look: give it a whole tick
+                }
+                sameTicks[p]++;
+                if (!target.workWaiting(p)) {
+                    continue;
+                }
+                if (target.blocking(word)) {
+                    target.handOff(p, word); // announced as blocking: no need to wait
+                } else if (requestedAt[p] < 0) {
+                    requestedAt[p] = sameTicks[p];
+                    target.requestPreemption(p);
+                    if (handOffTicks == 1) {
+                        target.handOff(p, word);
+                    }
+                } else if (sameTicks[p] - requestedAt[p] >= handOffTicks - 1) {
+                    target.handOff(p, word); // asked to yield, and still holding the processor
+                }
+            }
+            if (busy > 0) {
+                sleep = MIN_SLEEP_NANOS;
+                LockSupport.parkNanos(this, tickNanos);
+            } else if (parked == lastTick.length) {
+                deepSleep();
+                sleep = MIN_SLEEP_NANOS;
+            } else {
+                LockSupport.parkNanos(this, sleep);
+                sleep = Math.min(sleep * 2, tickNanos);
+            }
+        }
+    }
+
+    /** Parks until a worker wakes; the check after publishing {@code asleep} pairs with {@link #workerWoke()}. */
+    private void deepSleep() {
+        asleep = true;
+        for (int p = 0; p < lastTick.length; p++) {
+            if (!target.parked(target.stateWord(p))) {
+                asleep = false;
+                return;
+            }
+        }
+        if (!target.terminated()) {
+            LockSupport.park(this);
+        }
+        asleep = false;
+    }
+
+    /** Called by a worker after it leaves the parked state (a volatile write); wakes a sleeping monitor. */
+    public void workerWoke() {
+        if (asleep) {
+            Thread t = thread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    /** Wakes the monitor so that it sees termination. */
+    public void stop() {
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+}
