@@ -64,16 +64,46 @@ import java.util.function.Supplier;
  * searches. Idle documents why no wake-up is lost. The last searcher to find work wakes another
  * (Go's resetspinning), so a burst spreads over the workers.
  *
- * Processor states. Each processor's state word says what its worker is doing:
+ * Processor states. Each processor's state word holds an epoch (the current worker's tenure) and a
+ * status saying what that worker is doing:
  *   SCHEDULING  between tasks: popping, stealing, polling (owner-only transitions out of it)
  *   RUNNING     inside a task
  *   SUBMITTING  inside a task, pushing onto its own queue (entered by CAS from RUNNING)
+ *   BLOCKING    inside a task's blocking() section (entered by CAS from RUNNING)
  *   PARKED      parked with nothing to do
+ *   HANDOFF     taken from its worker; a spare worker is on its way to claim it
  *   STOPPED     taken by shutdownNow, or left by an exiting worker; final
  * The owner moves SCHEDULING to RUNNING or PARKED with a releasing store (nobody else writes a
- * processor in SCHEDULING), and leaves RUNNING and PARKED by CAS, because shutdownNow may have
- * taken them. shutdownNow never CASes SCHEDULING or SUBMITTING: those last a few steps of scheduler
- * code, and it waits for them to end.
+ * processor in SCHEDULING), and leaves RUNNING, BLOCKING and PARKED by CAS, because the monitor or
+ * shutdownNow may have taken them. shutdownNow never CASes SCHEDULING or SUBMITTING: those last a
+ * few steps of scheduler code, and it waits for them to end.
+ *
+ * The monitor and hand-off (the M in M:N). A Monitor thread ticks (preemptionTick, 10 ms by
+ * default) while any processor is busy, sleeps adaptively while they search, and parks while all
+ * are parked (the first worker to wake unparks it). It compares each processor's schedTick (tasks
+ * started, written opaque by the owner) with the last tick's. A task seen running for a whole tick
+ * while work waits gets a preemption request (a flag the owner clears at its next task start);
+ * still running handOffTicks - 1 ticks later, or sitting in blocking() while work waits, it loses
+ * its processor: handOff() reserves a spare under the worker cap (a parked one, or room for a new
+ * thread; at the cap it counts a delay and retries next tick), then CASes the state word from the
+ * exact word it saw to (epoch + 1, HANDOFF), and gives the processor to the spare, which claims it
+ * by CAS from HANDOFF to SCHEDULING. checkpoint() and blocking() hand off the same way, from the
+ * worker itself. The old worker keeps running its task without a processor; when the task returns,
+ * its CAS back to SCHEDULING fails on the epoch, and it takes a processor still in HANDOFF (the
+ * designated spare's claim then fails) or parks as a spare, leaving after spareKeepAlive.
+ *
+ * Why a hand-off neither loses nor duplicates a task. The queue, runnext and counters of a
+ * processor are only ever touched as owner by the worker whose epoch is in the state word, and
+ * every owner operation that races a hand-off starts with a CAS or a check of that word:
+ * submitLocal CASes RUNNING to SUBMITTING under its own epoch, so after a hand-off it fails and the
+ * task goes to the global queue instead; the end of a task CASes RUNNING to SCHEDULING under its
+ * epoch, so a worker that lost its processor never pops from it again; the hand-off CAS fails if
+ * the word changed (the task returned, or SUBMITTING), so a processor is never taken mid-push. The
+ * tasks themselves never move during a hand-off: they stay in the processor's queue and runnext,
+ * and the next owner (or a thief) takes them with the usual exactly-once operations. A processor
+ * in HANDOFF has one claim that can succeed: each claimant CASes from the same word.
+ * Single-writer counters move with the processor: a task that ends without its processor is
+ * counted in executedWithoutProcessor, never in the processor's counters.
  *
  * Shutdown. shutdown() closes the global queue to outside submitters and sets SHUTDOWN under the
  * queue's lock, so every outside submission is either queued before or rejected after. A worker's
