@@ -145,7 +145,9 @@ class MonitorTest {
         System.out.println("1,000 short tasks beside 50 blockers: " + ms + " ms; peak threads " + during.peakWorkerThreads());
         assertTrue(ms < SHORT_TASKS_BOUND_MS, "took " + ms + " ms");
         assertTrue(during.peakWorkerThreads() <= 2 + 256, "within the default cap: " + during);
-        assertTrue(during.handOffs() >= 50, "each blocker released its processor: " + during);
+        // Every blocker that found work waiting released its processor at once; the last may have
+        // found none and only marked its processor blocking (the monitor hands that off when work comes).
+        assertTrue(during.handOffs() >= 49, "the blockers released their processors: " + during);
         release.countDown();
         assertTrue(blockersDone.await(WAIT_S, TimeUnit.SECONDS), "every blocker finished");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);

@@ -1,6 +1,9 @@
 package io.mnscheduler.internal;
 
 import io.mnscheduler.internal.queue.RunQueue;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import io.mnscheduler.internal.stats.ProcessorCounters;
 
 abstract class ProcessorPad0 {
@@ -26,6 +29,16 @@ abstract class ProcessorPad1 extends ProcessorHot {
  * are touched only by that worker.
  */
 final class Processor extends ProcessorPad1 {
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(ProcessorHot.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final int id;                          // final
     final RunQueue queue;                  // final; see RunQueue for who may call what
     final ProcessorCounters counters;      // final; single writer: the holding worker
@@ -33,6 +46,35 @@ final class Processor extends ProcessorPad1 {
     int fairnessCountdown;                 // owner only: ticks until the global queue is polled first
     int runnextStreak;                     // owner only: consecutive tasks taken from runnext
     volatile Worker owner;                 // the worker holding it; written by that worker when it takes it; read by shutdownNow
+
+    /*
+     * The state word's accesses, each after a schedule point (see Interleavings), so that the
+     * hand-off protocol can be explored; Scheduler's overview says who may make which transition.
+     */
+
+    /** A volatile read of the state word. */
+    int word() {
+        Interleavings.point();
+        return state;
+    }
+
+    /** A CAS of the state word (volatile semantics). */
+    boolean casWord(int expected, int next) {
+        Interleavings.point();
+        return STATE.compareAndSet(this, expected, next);
+    }
+
+    /** A releasing store, for transitions only the owner may make. */
+    void releaseWord(int next) {
+        Interleavings.point();
+        STATE.setRelease(this, next);
+    }
+
+    /** A volatile store, for the owner's last transition (to STOPPED). */
+    void volatileWord(int next) {
+        Interleavings.point();
+        STATE.setVolatile(this, next);
+    }
 
     Processor(int id, int capacity, int fairnessInterval) {
         this.id = id;

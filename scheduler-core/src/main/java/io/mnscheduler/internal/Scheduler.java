@@ -180,14 +180,12 @@ public final class Scheduler {
     static final long LOW_LATENCY_SEARCH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
-    private static final VarHandle P_STATE;
     private static final VarHandle RUNNEXT;
     private static final VarHandle SCHED_TICK;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            P_STATE = lookup.findVarHandle(ProcessorHot.class, "state", int.class);
             RUNNEXT = lookup.findVarHandle(ProcessorHot.class, "runnext", Runnable.class);
             SCHED_TICK = lookup.findVarHandle(ProcessorHot.class, "schedTick", int.class);
         } catch (ReflectiveOperationException e) {
@@ -221,7 +219,8 @@ public final class Scheduler {
     private final LongAdder executedWithoutProcessor = new LongAdder(); // tasks that ended after their processor was handed off
 
     /**
-     * Creates and starts the workers.
+     * Creates the engine, and starts its workers and monitor when {@code startThreads}; tests that
+     * drive the protocol from threads of their own pass false.
      *
      * @param parallelism      the number of processors and workers, at least 1
      * @param queueCapacity    each local queue's capacity, a power of two
@@ -233,11 +232,12 @@ public final class Scheduler {
      * @param handOffTicks     ticks a task may hold its processor while work waits before a hand-off
      * @param maxWorkers       the cap on worker threads, spares included
      * @param keepAliveNanos   how long a spare waits for a processor before it exits
+     * @param startThreads     whether to start the worker and monitor threads
      */
-    public Scheduler(int parallelism, int queueCapacity, String threadNamePrefix,
-                     Thread.UncaughtExceptionHandler handler,
-                     Supplier<? extends IdleStrategy> idleStrategies, WorkerPlacement placement,
-                     long tickNanos, int handOffTicks, int maxWorkers, long keepAliveNanos) {
+    Scheduler(int parallelism, int queueCapacity, String threadNamePrefix,
+              Thread.UncaughtExceptionHandler handler,
+              Supplier<? extends IdleStrategy> idleStrategies, WorkerPlacement placement,
+              long tickNanos, int handOffTicks, int maxWorkers, long keepAliveNanos, boolean startThreads) {
         this.processors = new Processor[parallelism];
         this.idle = new Idle<>(parallelism);
         this.handler = handler;
@@ -258,10 +258,36 @@ public final class Scheduler {
         this.monitor = new Monitor(new MonitorTarget(), tickNanos, handOffTicks);
         this.monitorThread = new Thread(null, monitor, threadNamePrefix + "monitor", 0, false);
         monitorThread.setDaemon(true);
-        for (Processor p : processors) {
-            p.owner.start();
+        if (startThreads) {
+            for (Processor p : processors) {
+                p.owner.start();
+            }
+            monitorThread.start();
         }
-        monitorThread.start();
+    }
+
+    /** The engine, started. */
+    public Scheduler(int parallelism, int queueCapacity, String threadNamePrefix,
+                     Thread.UncaughtExceptionHandler handler,
+                     Supplier<? extends IdleStrategy> idleStrategies, WorkerPlacement placement,
+                     long tickNanos, int handOffTicks, int maxWorkers, long keepAliveNanos) {
+        this(parallelism, queueCapacity, threadNamePrefix, handler, idleStrategies, placement, tickNanos, handOffTicks,
+                maxWorkers, keepAliveNanos, true);
+    }
+
+    /** Processor {@code id}; for tests that drive the engine's protocol from threads of their own. */
+    Processor processor(int id) {
+        return processors[id];
+    }
+
+    /** The global queue; likewise for such tests. */
+    InjectionQueue global() {
+        return global;
+    }
+
+    /** The worker-thread pool; likewise for such tests. */
+    Spares spares() {
+        return spares;
     }
 
     private Worker newWorker(Processor p, String name, int seed) {
@@ -331,10 +357,10 @@ public final class Scheduler {
      * Pushes onto the worker's own processor. Returns false (continuations only) when the processor
      * is not this worker's to push to; throws for a plain task that may not be accepted.
      */
-    private boolean submitLocal(Worker w, Runnable task, boolean continuation) {
+    boolean submitLocal(Worker w, Runnable task, boolean continuation) {
         Processor p = w.processor;
         int running = word(w.epoch, P_RUNNING);
-        if (p == null || !P_STATE.compareAndSet(p, running, word(w.epoch, P_SUBMITTING))) {
+        if (p == null || !p.casWord(running, word(w.epoch, P_SUBMITTING))) {
             // Not ours to push to: handed off, inside blocking(), or stopped. Submit as an outsider.
             if (continuation) {
                 return false;
@@ -346,18 +372,18 @@ public final class Scheduler {
             return true;
         }
         if (!continuation && runState != RUNNING) { // read after the CAS: see "Shutdown" in the overview
-            P_STATE.setRelease(p, running);
+            p.releaseWord(running);
             throw rejected(task);
         }
         if (continuation && task == w.current) {
-            P_STATE.setRelease(p, running);
+            p.releaseWord(running);
             return false; // Thread.yield() from the task now running: behind the queued work, via the global queue
         }
         Runnable displaced = (Runnable) RUNNEXT.getAndSet(p, task);
         if (displaced != null) {
             push(p, displaced);
         }
-        P_STATE.setRelease(p, running); // pairs with the CAS in stopProcessor: the pushes above are visible to its drain
+        p.releaseWord(running); // pairs with the CAS in stopProcessor: the pushes above are visible to its drain
         notifyWork();
         return true;
     }
@@ -414,10 +440,10 @@ public final class Scheduler {
     }
 
     /** Takes up a processor given to this worker; false when someone else took or stopped it first. */
-    private boolean claim(Worker w, Processor p) {
-        int s = p.state;
+    boolean claim(Worker w, Processor p) {
+        int s = p.word();
         if (s == word(w.epoch, P_HANDOFF)) {
-            if (!P_STATE.compareAndSet(p, s, word(w.epoch, P_SCHEDULING))) {
+            if (!p.casWord(s, word(w.epoch, P_SCHEDULING))) {
                 return false;
             }
         } else if (s != word(w.epoch, P_SCHEDULING)) {
@@ -505,12 +531,12 @@ public final class Scheduler {
     }
 
     /** Takes a processor that was handed off and still waits for its spare; the spare will find it gone. */
-    private boolean takeHandedOff(Worker w) {
+    boolean takeHandedOff(Worker w) {
         for (Processor p : processors) {
-            int s = p.state;
+            int s = p.word();
             if (status(s) == P_HANDOFF) {
                 int mine = word(epochOf(s) + 1, P_SCHEDULING);
-                if (P_STATE.compareAndSet(p, s, mine)) {
+                if (p.casWord(s, mine)) {
                     w.processor = p;
                     w.epoch = epochOf(mine);
                     p.owner = w;
@@ -528,6 +554,10 @@ public final class Scheduler {
      * now on: it can no longer push onto {@code p}, and its task goes on without a processor.
      */
     boolean handOff(Processor p, int expected) {
+        int from = status(expected);
+        if (from != P_RUNNING && from != P_BLOCKING) {
+            return false; // never mid-push (SUBMITTING): the pusher ends its push with a plain store
+        }
         Spares.Reservation r = spares.reserve();
         if (r == null) {
             handOffsDelayed.incrementAndGet();
@@ -537,7 +567,7 @@ public final class Scheduler {
             liveWorkers.incrementAndGet(); // before the CAS: the count never reaches 0 while a spare is coming
         }
         int next = word(epochOf(expected) + 1, P_HANDOFF);
-        if (!P_STATE.compareAndSet(p, expected, next)) {
+        if (!p.casWord(expected, next)) {
             spares.unreserve(r);
             if (r instanceof Spares.Fresh) {
                 workerGone();
@@ -568,8 +598,8 @@ public final class Scheduler {
     }
 
     /** Runs one task; says whether the worker still holds a processor after it (KEEP, LOST or STOPPED). */
-    private int runTask(Worker w, Processor p, Runnable task) {
-        P_STATE.setRelease(p, word(w.epoch, P_RUNNING));
+    int runTask(Worker w, Processor p, Runnable task) {
+        p.releaseWord(word(w.epoch, P_RUNNING));
         SCHED_TICK.setOpaque(p, p.schedTick + 1); // the monitor's measure of progress
         if (p.preempt) {
             p.preempt = false;
@@ -589,10 +619,10 @@ public final class Scheduler {
         int outcome;
         if (now == null) {
             outcome = LOST;
-        } else if (P_STATE.compareAndSet(now, word(w.epoch, P_RUNNING), word(w.epoch, P_SCHEDULING))) {
+        } else if (now.casWord(word(w.epoch, P_RUNNING), word(w.epoch, P_SCHEDULING))) {
             outcome = KEEP;
         } else {
-            int s = now.state;
+            int s = now.word();
             outcome = status(s) == P_STOPPED && epochOf(s) == w.epoch ? STOPPED : LOST;
             w.processor = null;
         }
@@ -775,14 +805,14 @@ public final class Scheduler {
 
     /** Parks until woken; false when the processor was stopped meanwhile. */
     private boolean park(Worker w, Processor p) {
-        P_STATE.setRelease(p, word(w.epoch, P_PARKED));
+        p.releaseWord(word(w.epoch, P_PARKED));
         if (idle.prepareToPark(w, w.searching, () -> draining() || hardStopped() || hasVisibleWork())) {
             p.counters.increment(Event.PARK);
             w.awaitNotified();
             p.counters.increment(Event.UNPARK);
         }
         w.searching = true; // both the waker and a cancelled park count us as searching
-        boolean mine = P_STATE.compareAndSet(p, word(w.epoch, P_PARKED), word(w.epoch, P_SCHEDULING));
+        boolean mine = p.casWord(word(w.epoch, P_PARKED), word(w.epoch, P_SCHEDULING));
         monitor.workerWoke(); // after the volatile state change: pairs with the monitor's check before it sleeps
         return mine;
     }
@@ -792,7 +822,7 @@ public final class Scheduler {
         if (p != null) {
             int s = p.state;
             if (s == word(w.epoch, P_SCHEDULING) || s == word(w.epoch, P_PARKED)) {
-                P_STATE.setVolatile(p, word(w.epoch, P_STOPPED)); // ours in these states; shutdownNow waits or CASes
+                p.volatileWord(word(w.epoch, P_STOPPED)); // ours in these states; shutdownNow waits or CASes
             }
             idle.exit(w.searching); // the processor leaves with its worker
         }
@@ -893,13 +923,13 @@ public final class Scheduler {
 
     private static void stopProcessor(Processor p) {
         for (int spins = 0; ; spins++) {
-            int s = p.state;
+            int s = p.word();
             int st = status(s);
             if (st == P_STOPPED) {
                 return;
             }
             if (st == P_RUNNING || st == P_PARKED || st == P_HANDOFF || st == P_BLOCKING) {
-                if (P_STATE.compareAndSet(p, s, word(epochOf(s), P_STOPPED))) {
+                if (p.casWord(s, word(epochOf(s), P_STOPPED))) {
                     if (st == P_RUNNING || st == P_BLOCKING) {
                         p.owner.interrupt();
                     }
@@ -939,9 +969,11 @@ public final class Scheduler {
             return processors.length;
         }
 
+        /** The word, with SUBMITTING shown as RUNNING: the same task, and the word a hand-off may CAS from. */
         @Override
         public int stateWord(int i) {
-            return processors[i].state;
+            int w = processors[i].state;
+            return status(w) == P_SUBMITTING ? word(epochOf(w), P_RUNNING) : w;
         }
 
         @Override
@@ -1054,14 +1086,14 @@ public final class Scheduler {
         if (handedOff) {
             w.processor = null;
         }
-        boolean marked = !handedOff && P_STATE.compareAndSet(p, running, word(w.epoch, P_BLOCKING));
+        boolean marked = !handedOff && p.casWord(running, word(w.epoch, P_BLOCKING));
         try {
             return section.call();
         } finally {
-            if (handedOff || (marked && !P_STATE.compareAndSet(p, word(w.epoch, P_BLOCKING), running))) {
+            if (handedOff || (marked && !p.casWord(word(w.epoch, P_BLOCKING), running))) {
                 w.processor = null;
                 if (takeHandedOff(w)) {
-                    P_STATE.setRelease(w.processor, word(w.epoch, P_RUNNING)); // the rest of the task runs on it
+                    w.processor.releaseWord(word(w.epoch, P_RUNNING)); // the rest of the task runs on it
                 }
             }
         }

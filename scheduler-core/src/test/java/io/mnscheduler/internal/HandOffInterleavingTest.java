@@ -1,0 +1,136 @@
+package io.mnscheduler.internal;
+
+import io.mnscheduler.spi.WorkerPlacement;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every interleaving, up to a preemption bound, of the hand-off protocol on the real engine: an
+ * owner worker runs a task that submits children onto its processor, the monitor hands the
+ * processor off at some point, and a spare claims it (or the owner, having lost it, takes it back).
+ * The engine is built without its own threads; the explorer's threads call its real runTask,
+ * submitLocal, handOff, claim and takeHandedOff, and whoever holds the processor afterwards drains
+ * it as its owner. While a worker holds the processor between tasks, nobody else may change its
+ * state word (checked before each of its steps), and after each schedule every accepted child must
+ * have come out exactly once, from the processor or the global queue. Any other outcome is forbidden.
+ */
+class HandOffInterleavingTest {
+
+    /** A numbered child task. */
+    private record Child(int id) implements Runnable {
+        @Override
+        public void run() {
+        }
+    }
+
+    private static final class Run implements InterleavingExplorer.Execution {
+        private final Scheduler engine = new Scheduler(1, 4, "explored-", null, null, WorkerPlacement.NONE,
+                10_000_000L, 2, 4, 1_000_000_000L, false);
+        private final Processor processor = engine.processor(0);
+        private final Worker owner = processor.owner;
+        private final Worker spare = new Worker(engine, null, "explored-spare", null, 1);
+        private final AtomicIntegerArray seen = new AtomicIntegerArray(8);
+        private final int children;
+        private final int handOffAttempts;
+
+        Run(int children, int handOffAttempts) {
+            this.children = children;
+            this.handOffAttempts = handOffAttempts;
+            engine.spares().park(spare); // so that a hand-off wakes this (unstarted) spare instead of starting one
+        }
+
+        /** Drains {@code p} as its holder {@code w}, checking before each step that nobody else changed its word. */
+        private void drainAsOwner(Worker w, Processor p) {
+            stillHeld(w, p);
+            Runnable r = p.runnext;
+            p.runnext = null;
+            record(r);
+            for (;;) {
+                stillHeld(w, p);
+                Runnable t = p.queue.pop();
+                if (t == null) {
+                    return;
+                }
+                record(t);
+            }
+        }
+
+        private static void stillHeld(Worker w, Processor p) {
+            assertEquals(Scheduler.word(w.epoch, Scheduler.P_SCHEDULING), p.word(),
+                    "the word of a processor held by " + w.getName() + " changed under it");
+        }
+
+        private void record(Runnable r) {
+            if (r instanceof Child(int id)) {
+                seen.incrementAndGet(id);
+            }
+        }
+
+        @Override
+        public List<Runnable> threads() {
+            return List.of(
+                    () -> { // the owner worker
+                        assertTrue(engine.claim(owner, processor));
+                        int outcome = engine.runTask(owner, processor, () -> {
+                            for (int i = 0; i < children; i++) {
+                                engine.submitLocal(owner, new Child(i), false);
+                            }
+                        });
+                        if (owner.processor != null) {
+                            drainAsOwner(owner, owner.processor); // KEEP: still ours
+                        } else if (outcome != 2 && engine.takeHandedOff(owner)) {
+                            drainAsOwner(owner, owner.processor); // lost it, and took it back before the spare
+                        }
+                    },
+                    () -> { // the monitor: hands off from whatever word it reads, as a careless caller would
+                        for (int i = 0; i < handOffAttempts; i++) {
+                            engine.handOff(processor, processor.word());
+                        }
+                    },
+                    () -> { // the spare
+                        Interleavings.point();
+                        Processor given = spare.processor;
+                        if (given != null && engine.claim(spare, given)) {
+                            drainAsOwner(spare, given);
+                        }
+                    });
+        }
+
+        @Override
+        public void check() {
+            List<Runnable> rest = new ArrayList<>();
+            Runnable r = processor.runnext;
+            if (r != null) {
+                rest.add(r);
+            }
+            processor.queue.drainTo(rest);
+            engine.global().drainTo(rest);
+            rest.forEach(this::record);
+            for (int i = 0; i < children; i++) {
+                assertEquals(1, seen.get(i), "times child " + i + " came out");
+            }
+        }
+    }
+
+    private static void exploreAll(int bound, java.util.function.Supplier<InterleavingExplorer.Execution> run) {
+        InterleavingExplorer.Result r = InterleavingExplorer.explore(run, bound, 300_000);
+        assertTrue(r.exhaustive(), "explored only " + r.schedules());
+        System.out.println("explored " + r.schedules() + " schedules");
+    }
+
+    @Test
+    void handOffAgainstATaskThatSubmits() {
+        exploreAll(2, () -> new Run(3, 1));
+    }
+
+    @Test
+    void repeatedHandOffAttemptsAgainstATaskThatSubmits() {
+        exploreAll(2, () -> new Run(2, 2));
+    }
+}
