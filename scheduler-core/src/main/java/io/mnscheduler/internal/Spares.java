@@ -13,7 +13,6 @@ final class Spares {
     private final int cap;                                       // final
     private int threads;                                         // guarded by lock
     private int peak;                                            // guarded by lock
-    private boolean closed;                                      // guarded by lock: no new threads after termination starts
 
     Spares(int initialThreads, int cap) {
         this.threads = initialThreads;
@@ -39,7 +38,7 @@ final class Spares {
             if (!parked.isEmpty()) {
                 return new Parked(parked.removeLast());
             }
-            if (closed || threads >= cap) {
+            if (threads >= cap) {
                 return null;
             }
             threads++;
@@ -89,16 +88,6 @@ final class Spares {
         }
     }
 
-    /** Takes every parked spare off the stack and refuses new threads. */
-    ArrayList<Worker> close() {
-        synchronized (lock) {
-            closed = true;
-            ArrayList<Worker> all = new ArrayList<>(parked);
-            parked.clear();
-            return all;
-        }
-    }
-
     int threads() {
         synchronized (lock) {
             return threads;
@@ -108,12 +97,6 @@ final class Spares {
     int peak() {
         synchronized (lock) {
             return peak;
-        }
-    }
-
-    int parkedCount() {
-        synchronized (lock) {
-            return parked.size();
         }
     }
 }
