@@ -100,7 +100,11 @@ public final class NumaTopology {
         if (keep.isEmpty()) {
             throw new IllegalArgumentException("No NUMA node in " + dir + " has a CPU");
         }
-        int[] allIds = nodeDirs.keySet().stream().mapToInt(Integer::intValue).toArray();
+        return select(nodeDirs.keySet().stream().mapToInt(Integer::intValue).toArray(), allCpus, allDist, keep);
+    }
+
+    /** The topology made of the nodes at indices {@code keep} of the given arrays. */
+    private static NumaTopology select(int[] allIds, BitSet[] allCpus, int[][] allDist, List<Integer> keep) {
         int[] ids = new int[keep.size()];
         BitSet[] cpus = new BitSet[keep.size()];
         int[][] d = new int[keep.size()][keep.size()];
@@ -163,17 +167,7 @@ public final class NumaTopology {
             throw new IllegalArgumentException("None of the allowed CPUs (" + CpuLists.format(allowed)
                     + ") is in this topology (" + CpuLists.format(allCpus()) + ")");
         }
-        int[] ids = new int[keep.size()];
-        BitSet[] c = new BitSet[keep.size()];
-        int[][] d = new int[keep.size()][keep.size()];
-        for (int a = 0; a < keep.size(); a++) {
-            ids[a] = nodes[keep.get(a)];
-            c[a] = cut[keep.get(a)];
-            for (int b = 0; b < keep.size(); b++) {
-                d[a][b] = distances[keep.get(a)][keep.get(b)];
-            }
-        }
-        return new NumaTopology(ids, c, d);
+        return select(nodes, cut, distances, keep);
     }
 
     /** The node ids, ascending. */
