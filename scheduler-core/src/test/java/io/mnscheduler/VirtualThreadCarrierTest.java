@@ -504,6 +504,19 @@ class VirtualThreadCarrierTest {
     }
 
     @Test
+    void closeFromOneOfItsVirtualThreadsDoesNotWaitForItself() throws Exception {
+        start(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread vt = scheduler.virtualThreadBuilder().start(() -> {
+            scheduler.close(); // waiting here would wait for this very thread
+            closed.countDown();
+        });
+        assertTrue(closed.await(WAIT_S, TimeUnit.SECONDS), "close() returned on a carried virtual thread");
+        assertTrue(vt.join(java.time.Duration.ofSeconds(WAIT_S)));
+        assertTrue(scheduler.awaitTermination(WAIT_S, TimeUnit.SECONDS));
+    }
+
+    @Test
     void withoutTheFlagAForkedJvmGetsAClearError() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), MissingOpensMain.class.getName())

@@ -208,7 +208,6 @@ public final class Scheduler {
     private volatile boolean softStop;            // written once by shutdownNow when virtual threads were alive; read by workers
     private final Spares spares;                  // worker threads and the parked spares among them
     private final Monitor monitor;                // final
-    private final Thread monitorThread;           // final
     private final long keepAliveNanos;            // final: how long a spare waits for a processor
     private final String threadNamePrefix;        // final
     private final Supplier<? extends IdleStrategy> idleStrategies; // final; null for none
@@ -256,7 +255,7 @@ public final class Scheduler {
             p.owner = newWorker(p, threadNamePrefix + p.id, p.id);
         }
         this.monitor = new Monitor(new MonitorTarget(), tickNanos, handOffTicks);
-        this.monitorThread = new Thread(null, monitor, threadNamePrefix + "monitor", 0, false);
+        Thread monitorThread = new Thread(null, monitor, threadNamePrefix + "monitor", 0, false);
         monitorThread.setDaemon(true);
         if (startThreads) {
             for (Processor p : processors) {
@@ -307,11 +306,8 @@ public final class Scheduler {
 
     /** Accepts a task or throws {@link RejectedExecutionException}; the caller checked for null. */
     public void execute(Runnable task) {
-        Thread t = Thread.currentThread();
-        if (t.isVirtual()) {
-            t = VirtualThreadSupport.currentCarrier(); // a virtual thread mounted on one of our workers submits locally
-        }
-        if (t instanceof Worker w && w.scheduler == this) {
+        Worker w = currentWorker(); // a virtual thread mounted on one of our workers submits locally too
+        if (w != null && w.scheduler == this) {
             submitLocal(w, task, false);
         } else {
             if (!global.offerExternal(task)) {
@@ -955,9 +951,10 @@ public final class Scheduler {
         return terminated.await(timeout, unit);
     }
 
-    /** Whether the calling thread is one of this scheduler's workers. */
+    /** Whether the caller runs on one of this scheduler's workers (a virtual thread: on its carrier). */
     public boolean isWorkerThread() {
-        return Thread.currentThread() instanceof Worker w && w.scheduler == this;
+        Worker w = currentWorker();
+        return w != null && w.scheduler == this;
     }
 
     // ---------------------------------------------------------------- the monitor, preemption and blocking
@@ -978,8 +975,8 @@ public final class Scheduler {
 
         @Override
         public boolean busy(int word) {
-            int st = status(word);
-            return st == P_RUNNING || st == P_SUBMITTING || st == P_BLOCKING;
+            int st = status(word); // never SUBMITTING: stateWord shows it as RUNNING
+            return st == P_RUNNING || st == P_BLOCKING;
         }
 
         @Override

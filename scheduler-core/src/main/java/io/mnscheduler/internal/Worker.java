@@ -60,13 +60,9 @@ final class Worker extends Thread {
         return true;
     }
 
-    /** Blocks until {@link #wake()}; costs no CPU. Interrupts are for tasks, so they are cleared here. */
+    /** Blocks until {@link #wake()}; costs no CPU. */
     void awaitNotified() {
-        while (!notified) {
-            LockSupport.park(scheduler);
-            Thread.interrupted();
-        }
-        notified = false;
+        awaitNotified(0L);
     }
 
     int nextRandom() {
