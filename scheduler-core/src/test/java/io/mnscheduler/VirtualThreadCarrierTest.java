@@ -443,18 +443,20 @@ class VirtualThreadCarrierTest {
 
     @Test
     void aVirtualThreadInACpuLoopWithCheckpointLetsOthersRunOnOneProcessor() throws Exception {
-        // 20 ticks before a forced hand-off: the loop yields by itself first.
-        scheduler = WorkStealingScheduler.builder().parallelism(1).threadNamePrefix(PREFIX).handOffTicks(20).build();
+        // 1000 ticks (10 s) before a forced hand-off: the loop yields by itself long before.
+        scheduler = WorkStealingScheduler.builder().parallelism(1).threadNamePrefix(PREFIX).handOffTicks(1000).build();
         AtomicBoolean otherRan = new AtomicBoolean();
         AtomicBoolean sawRequest = new AtomicBoolean();
         Thread.Builder.OfVirtual b = scheduler.virtualThreadBuilder();
         Thread looper = b.start(() -> {
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
             while (!otherRan.get() && System.nanoTime() < until) {
+                // checkpoint() only after seeing the request, so the other thread can run only
+                // through this yield (reading the flag and yielding separately would race the monitor)
                 if (WorkStealingScheduler.preemptionRequested()) {
                     sawRequest.set(true);
+                    WorkStealingScheduler.checkpoint();
                 }
-                WorkStealingScheduler.checkpoint(); // yields once the monitor asks
             }
         });
         Thread.sleep(20); // let the loop take the only carrier first (not needed for correctness)
@@ -464,6 +466,7 @@ class VirtualThreadCarrierTest {
         assertTrue(otherRan.get());
         assertTrue(sawRequest.get(), "the loop was asked to yield: " + scheduler.stats());
         assertTrue(scheduler.stats().preemptionRequests() >= 1);
+        assertEquals(0, scheduler.stats().handOffs(), "the yield, not a hand-off, let the other run");
     }
 
     @Test
