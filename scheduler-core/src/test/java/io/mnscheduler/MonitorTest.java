@@ -78,6 +78,28 @@ class MonitorTest {
     }
 
     @Test
+    void aTaskThatBlocksRightAfterAnIdleSpellIsStillHandedOff() throws Exception {
+        // The monitor parks while every worker is parked; whoever wakes a worker wakes it too.
+        scheduler = WorkStealingScheduler.builder().parallelism(1).threadNamePrefix("idle-spell-").build();
+        CountDownLatch warm = new CountDownLatch(1);
+        scheduler.execute(warm::countDown);
+        assertTrue(warm.await(WAIT_S, TimeUnit.SECONDS));
+        Thread monitor = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("idle-spell-monitor")).findFirst().orElseThrow();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (monitor.getState() != Thread.State.WAITING) { // parked without a timeout: the deep sleep
+            assertTrue(System.nanoTime() < deadline, "the monitor went to sleep; it is " + monitor.getState());
+            Thread.onSpinWait();
+        }
+        CountDownLatch release = new CountDownLatch(1);
+        occupyTheProcessor(() -> awaitQuietly(release));
+        long ms = thousandShortTasks();
+        assertTrue(scheduler.stats().handOffs() >= 1, "the woken monitor handed the processor off: " + scheduler.stats());
+        assertTrue(ms < WAIT_S * 1000, "took " + ms + " ms");
+        release.countDown();
+    }
+
+    @Test
     void aTaskBlockedInASocketReadDoesNotHoldBackTheQueue() throws Exception {
         scheduler = WorkStealingScheduler.builder().parallelism(1).build();
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());

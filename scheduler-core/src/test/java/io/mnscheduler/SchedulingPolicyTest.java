@@ -88,6 +88,53 @@ class SchedulingPolicyTest {
     }
 
     @Test
+    void aTaskThatKeepsResubmittingItselfGoesBehindWaitingOutsideWork() throws Exception {
+        // Tokio's spawn_many_remote_busy in miniature: one processor, a task that resubmits itself
+        // forever, 1,000 outside tasks waiting. Once its runnext streak is spent the task moves
+        // behind them in the global queue, and global batches keep their order in the local queue,
+        // so it runs again only with the last batch (at most 128 tasks, each served after at most
+        // 3 runnext runs). Serving the global queue one task per 61st tick would take ~61,000 runs.
+        int outside = 1_000;
+        // No hand-off for 10 s: the worker must stay held while the outside tasks are queued.
+        try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(1).handOffTicks(1000).build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong busyRuns = new AtomicLong();
+            AtomicLong busyRunsAtLastOutside = new AtomicLong(-1);
+            AtomicInteger outsideLeft = new AtomicInteger(outside);
+            CountDownLatch outsideDone = new CountDownLatch(1);
+            CountDownLatch queued = new CountDownLatch(1);
+            Runnable[] busy = new Runnable[1];
+            busy[0] = () -> {
+                busyRuns.incrementAndGet();
+                if (!stop.get()) {
+                    s.execute(busy[0]);
+                }
+            };
+            s.execute(() -> {
+                s.execute(busy[0]); // into runnext, behind nothing
+                try {
+                    queued.await(); // hold the only worker until the outside tasks wait in the global queue
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            for (int i = 0; i < outside; i++) {
+                s.execute(() -> {
+                    if (outsideLeft.decrementAndGet() == 0) {
+                        busyRunsAtLastOutside.set(busyRuns.get());
+                        outsideDone.countDown();
+                    }
+                });
+            }
+            queued.countDown();
+            assertTrue(outsideDone.await(WAIT_S, TimeUnit.SECONDS), "the outside tasks all ran");
+            stop.set(true);
+            long runs = busyRunsAtLastOutside.get();
+            assertTrue(runs <= 3 + 4 * 128, "the busy task ran " + runs + " times before the outside work was done");
+        }
+    }
+
+    @Test
     void noWakeUpIsLost() throws Exception {
         // Each round lets the workers park, then submits one task from outside: it must start.
         try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(2).build()) {

@@ -41,7 +41,8 @@ import java.util.function.Supplier;
  * its memory-ordering argument). A task submitted from a worker goes into runnext (Go's runnext,
  * Tokio's LIFO slot) and the previous occupant moves into the queue, so a task just made ready
  * runs next and stays in cache. After RUNNEXT_LIMIT consecutive runnext tasks the queue is served
- * first, so two tasks that keep submitting each other cannot starve it. Because the owner pops
+ * first, so two tasks that keep submitting each other cannot starve it; if the global queue holds
+ * work then, the runnext task moves to its tail (Go's preempted goroutine), behind that work. Because the owner pops
  * LIFO, every FAIRNESS_INTERVAL-th tick also takes the oldest local task from the head.
  *
  * Injection. Submissions from other threads go into the InjectionQueue (a ring under a lock, as in
@@ -80,7 +81,7 @@ import java.util.function.Supplier;
  *
  * The monitor and hand-off (the M in M:N). A Monitor thread ticks (preemptionTick, 10 ms by
  * default) while any processor is busy, sleeps adaptively while they search, and parks while all
- * are parked (the first worker to wake unparks it). It compares each processor's schedTick (tasks
+ * are parked (whoever wakes a parked worker unparks it, after the worker). It compares each processor's schedTick (tasks
  * started, written opaque by the owner) with the last tick's. A task seen running for a whole tick
  * while work waits gets a preemption request (a flag the owner clears at its next task start);
  * still running handOffTicks - 1 ticks later, or sitting in blocking() while work waits, it loses
@@ -401,6 +402,7 @@ public final class Scheduler {
         Worker w = idle.workerToNotify();
         if (w != null) {
             w.wake();
+            monitor.workerWoke(); // after the worker's unpark, off its path to the task; see Monitor.deepSleep
         }
     }
 
@@ -490,7 +492,10 @@ public final class Scheduler {
             }
             if (w.searching) {
                 w.searching = false;
-                if (idle.stopSearching()) {
+                // The last searcher to find work wakes another (Go's resetspinning), but only when
+                // more work is visible: its RMW on Idle's state orders this check after any
+                // submission that saw it searching, and later submissions wake someone themselves.
+                if (idle.stopSearching() && hasVisibleWork()) {
                     notifyWork();
                 }
             }
@@ -638,6 +643,7 @@ public final class Scheduler {
             for (Worker sleeper : idle.notifyAllWorkers()) {
                 sleeper.wake(); // the last virtual thread is gone: let parked workers leave
             }
+            monitor.workerWoke();
         }
     }
 
@@ -673,6 +679,16 @@ public final class Scheduler {
                 c.increment(Event.RUNNEXT_HIT);
                 return t;
             }
+        } else if (global.size() != 0) {
+            // The streak is spent while outside work waits: the runnext task goes behind that work,
+            // as Go puts a preempted goroutine on the global queue (a LIFO local queue has no back
+            // to put it at). Without this, a task that keeps resubmitting itself lets the global
+            // queue advance by one task per FAIRNESS_INTERVAL runs.
+            Runnable t = takeRunnext(p);
+            if (t != null) {
+                global.add(t);
+                p.runnextStreak = 0;
+            }
         }
         Runnable t = p.queue.pop();
         if (t != null) {
@@ -695,7 +711,7 @@ public final class Scheduler {
         return (Runnable) RUNNEXT.getAndSet(p, null);
     }
 
-    /** Owner only: takes a batch from the global queue, runs the first, queues the rest locally. */
+    /** Owner only: takes a batch from the global queue, runs the first, queues the rest locally in FIFO pop order. */
     private Runnable pollGlobal(Processor p) {
         int available = global.size();
         if (available == 0) {
@@ -708,8 +724,8 @@ public final class Scheduler {
             return null;
         }
         p.counters.increment(Event.GLOBAL_POLL);
-        for (int i = 1; i < n; i++) {
-            push(p, batch[i]);
+        for (int i = n - 1; i >= 1; i--) {
+            push(p, batch[i]); // newest first: the owner pops LIFO, so the batch still runs oldest first
         }
         Runnable first = batch[0];
         Arrays.fill(batch, 0, n, null);
@@ -804,12 +820,13 @@ public final class Scheduler {
         p.releaseWord(word(w.epoch, P_PARKED));
         if (idle.prepareToPark(w, w.searching, () -> draining() || hardStopped() || hasVisibleWork())) {
             p.counters.increment(Event.PARK);
-            w.awaitNotified();
+            w.awaitNotified(); // whoever woke us has woken the monitor too
             p.counters.increment(Event.UNPARK);
+        } else {
+            monitor.workerWoke(); // counted unparked again without a waker: the monitor may have seen us parked
         }
         w.searching = true; // both the waker and a cancelled park count us as searching
         boolean mine = p.casWord(word(w.epoch, P_PARKED), word(w.epoch, P_SCHEDULING));
-        monitor.workerWoke(); // after the volatile state change: pairs with the monitor's check before it sleeps
         return mine;
     }
 
@@ -845,6 +862,7 @@ public final class Scheduler {
         for (Worker w : idle.notifyAllWorkers()) {
             w.wake();
         }
+        monitor.workerWoke();
         for (Worker spare : spares.takeAllParked()) {
             spare.wake(); // with no processor assigned: it sees the shutdown and leaves
         }
@@ -1009,6 +1027,11 @@ public final class Scheduler {
         @Override
         public void handOff(int i, int expectedWord) {
             Scheduler.this.handOff(processors[i], expectedWord);
+        }
+
+        @Override
+        public boolean allWorkersParked() {
+            return idle.allParked();
         }
 
         @Override

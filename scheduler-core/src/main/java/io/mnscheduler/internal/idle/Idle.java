@@ -86,6 +86,15 @@ public final class Idle<W> {
         }
     }
 
+    /**
+     * Whether every worker is counted parked (a volatile read). Every change away from that is a
+     * read-modify-write of the state here ({@link #workerToNotify}, {@link #notifyAllWorkers}, a
+     * cancelled {@link #prepareToPark}), after which the caller wakes the monitor.
+     */
+    public boolean allParked() {
+        return unparked(state) == 0;
+    }
+
     /** Every parked worker, each counted as unparked and searching; used on shutdown. */
     public List<W> notifyAllWorkers() {
         synchronized (lock) {

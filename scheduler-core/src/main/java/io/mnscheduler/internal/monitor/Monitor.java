@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  * hand-off itself is a CAS on the processor's state word, from the exact word seen, so a task that
  * returned in the meantime keeps its processor. While any processor is busy the monitor ticks; when they
  * are all merely searching it sleeps adaptively (from 20 µs, doubling, up to one tick, as Go's
- * sysmon); when every processor is parked it parks too, and the first worker to wake unparks it, so
+ * sysmon); when every processor is parked it parks too, and whoever wakes a worker unparks it, so
  * an idle scheduler costs nothing.
  */
 public final class Monitor implements Runnable {
@@ -46,6 +46,9 @@ public final class Monitor implements Runnable {
 
         /** Hands the processor to a spare if its word is still {@code expectedWord}. */
         void handOff(int processor, int expectedWord);
+
+        /** Whether every worker is counted parked by the scheduler's idle accounting (a volatile read). */
+        boolean allWorkersParked();
 
         /** Whether the monitor should stop. */
         boolean terminated();
@@ -129,14 +132,23 @@ public final class Monitor implements Runnable {
         }
     }
 
-    /** Parks until a worker wakes; the check after publishing {@code asleep} pairs with {@link #workerWoke()}. */
+    /**
+     * Parks until a worker is woken. The wake comes from whoever wakes a parked worker, right after
+     * that worker's unpark, so the woken worker does not pay for it on its way to its task. Both
+     * sides are volatile, hence sequentially consistent: the monitor writes {@code asleep}, then
+     * reads the idle count; a waker changes the idle count (an RMW), then reads {@code asleep}
+     * ({@link #workerWoke()}). Either the monitor sees a worker unparked and stays up, or the waker
+     * sees it asleep and unparks it (a permit given before the park makes the park return).
+     */
     private void deepSleep() {
         asleep = true;
-        for (int p = 0; p < lastTick.length; p++) {
-            if (!target.parked(target.stateWord(p))) {
-                asleep = false;
-                return;
-            }
+        boolean allParked = target.allWorkersParked();
+        for (int p = 0; allParked && p < lastTick.length; p++) {
+            allParked = target.parked(target.stateWord(p));
+        }
+        if (!allParked) {
+            asleep = false;
+            return;
         }
         if (!target.terminated()) {
             LockSupport.park(this);
@@ -144,7 +156,7 @@ public final class Monitor implements Runnable {
         asleep = false;
     }
 
-    /** Called by a worker after it leaves the parked state (a volatile write); wakes a sleeping monitor. */
+    /** Called after a parked worker was counted unparked (an RMW of the idle count); wakes a sleeping monitor. */
     public void workerWoke() {
         if (asleep) {
             Thread t = thread;

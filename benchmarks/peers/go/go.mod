@@ -1,0 +1,3 @@
+module mnscheduler/peers/go
+
+go 1.19

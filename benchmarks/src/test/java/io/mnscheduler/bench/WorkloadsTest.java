@@ -1,0 +1,56 @@
+package io.mnscheduler.bench;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.concurrent.Executor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Every workload, scaled down, on every peer that runs it: each finishes and computes the right
+ * answer, so a benchmark figure is never the speed of a wrong or unfinished computation.
+ */
+class WorkloadsTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mn", "fjp", "fjp-async", "fixed", "kotlin"})
+    void executorWorkloadsFinishWithTheRightAnswers(String peer) throws Exception {
+        try (Peer.Pool pool = Peer.of(peer).open(2)) {
+            Executor ex = pool.executor();
+            Workloads.spawnManyLocal(ex, 1_000);
+            Workloads.spawnManyRemote(ex, 1_000);
+            Workloads.chainedSpawn(ex, 100);
+            assertEquals(Workloads.skynetExpected(10_000), Workloads.skynetFutures(ex, 10_000, 10));
+            assertEquals(610, Workloads.fib(ex, 15));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mn", "jdk", "fjp-async", "fixed", "kotlin"})
+    void virtualThreadWorkloadsFinishWithTheRightAnswers(String peer) throws Exception {
+        try (Peer.Pool pool = Peer.of(peer).open(2)) {
+            Thread.Builder.OfVirtual vt = pool.virtualThreadBuilder();
+            Workloads.yieldMany(vt, 20, 50);
+            Workloads.pingPong(vt, 100);
+            assertEquals(499_500, Workloads.skynetThreads(vt, 1_000, 10));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theExpectedAnswersAreTheKnownOnes() {
+        assertEquals(499_999_500_000L, Workloads.skynetExpected(1_000_000));
+        assertEquals(832_040, Workloads.fibExpected(30));
+        assertEquals(0, Workloads.fibExpected(0));
+        assertEquals(1, Workloads.fibExpected(1));
+    }
+
+    @org.junit.jupiter.api.Test
+    void unknownPeersAndWorkerCountsAreRefusedByName() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Peer.of("tokio"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("tokio") && e.getMessage().contains("fjp-async"), e.getMessage());
+        assertEquals(Runtime.getRuntime().availableProcessors(), Peer.workers(0));
+        assertEquals(3, Peer.workers(3));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Peer.workers(-1));
+    }
+}
