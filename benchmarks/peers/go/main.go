@@ -1,4 +1,4 @@
-// The Go peer of the mn-scheduler benchmarks: yield_many, skynet and ping_pong on goroutines, shaped like
+// The Go peer of the mn-scheduler benchmarks: yield_many, skynet and both ping_pongs on goroutines, shaped like
 // their Java counterparts in benchmarks/src/main/java/io/mnscheduler/bench/Workloads.java.
 // benchmarks/run runs it with `go run . -workers N -out FILE` when Go is installed.
 package main
@@ -63,13 +63,23 @@ func yieldManyOnce() {
 }
 
 // pingPongOnce runs pingPongRounds rounds at once; in each, a goroutine starts its partner, sends
-// it one message over an unbuffered channel and waits for the one reply.
+// it one message and waits for the one reply. Each message travels over a one-shot channel (a
+// channel with room for one), as Tokio's oneshot: sending never blocks.
 func pingPongOnce() {
+	runPingPong(1)
+}
+
+// pingPongRendezvousOnce is pingPongOnce over unbuffered channels: the sender waits for the receiver.
+func pingPongRendezvousOnce() {
+	runPingPong(0)
+}
+
+func runPingPong(buffer int) {
 	done := make(chan struct{}, pingPongRounds)
 	for r := 0; r < pingPongRounds; r++ {
 		go func() {
-			ping := make(chan int)
-			pong := make(chan int)
+			ping := make(chan int, buffer)
+			pong := make(chan int, buffer)
 			go func() { pong <- (<-ping) + 1 }()
 			ping <- 1
 			if <-pong != 2 {
@@ -136,7 +146,8 @@ func main() {
 	report.Results = append(report.Results,
 		measure("yield_many", yieldManyOnce, *warmup, *iterations, *length),
 		measure("skynet_threads", skynetOnce, *warmup, *iterations, *length),
-		measure("ping_pong", pingPongOnce, *warmup, *iterations, *length))
+		measure("ping_pong", pingPongOnce, *warmup, *iterations, *length),
+		measure("ping_pong_rendezvous", pingPongRendezvousOnce, *warmup, *iterations, *length))
 	data, err := json.MarshalIndent(report, "", "  ")
 	if err != nil {
 		panic(err)

@@ -15,7 +15,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Virtual threads carried by each peer: Tokio's yield_many and ping_pong, and skynet with 1,000,000
+ * Virtual threads carried by each peer: Tokio's yield_many and ping_pong (plus
+ * ping_pong over rendezvous channels), and skynet with 1,000,000
  * leaf virtual threads. {@code jdk} is the JDK's own scheduler; the other pools carry virtual threads
  * through the same JDK hook mn-scheduler uses.
  */
@@ -57,6 +58,11 @@ public class VirtualThreadBenchmarks {
     @Benchmark
     public void ping_pong() throws InterruptedException {
         Workloads.pingPong(vt, PING_PONG_ROUNDS);
+    }
+
+    @Benchmark
+    public void ping_pong_rendezvous() throws InterruptedException {
+        Workloads.pingPongRendezvous(vt, PING_PONG_ROUNDS);
     }
 
     @Benchmark

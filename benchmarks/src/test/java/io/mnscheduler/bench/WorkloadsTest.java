@@ -33,6 +33,7 @@ class WorkloadsTest {
             Thread.Builder.OfVirtual vt = pool.virtualThreadBuilder();
             Workloads.yieldMany(vt, 20, 50);
             Workloads.pingPong(vt, 100);
+            Workloads.pingPongRendezvous(vt, 100);
             assertEquals(499_500, Workloads.skynetThreads(vt, 1_000, 10));
         }
     }

@@ -118,7 +118,8 @@ import java.util.function.Supplier;
  * exits. Hence every accepted task is run exactly once or returned exactly once.
  *
  * Virtual threads. A virtual thread built by virtualThreadBuilder() submits its continuation task
- * through executeContinuation() whenever it starts, is unparked, or yields. Where the submitter is
+ * through executeContinuation() whenever it starts, is unparked, or yields; the thread's own state
+ * (STARTED only for the first) tells a start from the rest without a map lookup. Where the submitter is
  * one of our workers, or a virtual thread mounted on one, the task goes into that processor's
  * runnext (Go's ready()); otherwise into the global queue. A yield sends it to the global queue, as
  * Go's Gosched does, behind the work already queued. The first submission registers the thread in
@@ -323,7 +324,9 @@ public final class Scheduler {
      * after a yield. Refused only when it starts a new virtual thread after shutdown.
      */
     public void executeContinuation(Runnable task) {
-        if (!liveVirtual.containsKey(task)) {
+        int kind = VirtualThreadSupport.startState(task); // no map lookup on the hot path of unparks and yields
+        if (kind == VirtualThreadSupport.START
+                || (kind == VirtualThreadSupport.UNKNOWN && !liveVirtual.containsKey(task))) {
             startVirtual(task);
         }
         Thread carrier = VirtualThreadSupport.currentCarrier();
@@ -637,7 +640,13 @@ public final class Scheduler {
 
     /** Forgets a virtual thread whose continuation task just ran to its end. */
     private void afterContinuation(Runnable task) {
-        Thread vt = liveVirtual.get(task);
+        if (!VirtualThreadSupport.mayBeContinuation(task)) {
+            return; // a plain task
+        }
+        Thread vt = VirtualThreadSupport.threadOf(task);
+        if (vt == null) {
+            vt = liveVirtual.get(task);
+        }
         if (vt != null && vt.getState() == Thread.State.TERMINATED && liveVirtual.remove(task) != null
                 && virtualCount.decrementAndGet() == 0 && runState >= SHUTDOWN) {
             for (Worker sleeper : idle.notifyAllWorkers()) {

@@ -41,9 +41,9 @@ public final class Report {
     /** Benchmarks in the order the table lists them. */
     static final List<String> EXECUTOR_BENCHMARKS = List.of("spawn_many_local", "spawn_many_remote_idle",
             "spawn_many_remote_busy", "chained_spawn", "skynet_futures", "fork_join_fib", "blocking_tolerance");
-    static final List<String> THREAD_BENCHMARKS = List.of("yield_many", "ping_pong", "skynet_threads");
+    static final List<String> THREAD_BENCHMARKS = List.of("yield_many", "ping_pong", "ping_pong_rendezvous", "skynet_threads");
     static final List<String> ORDER = List.of("spawn_many_local", "spawn_many_remote_idle", "spawn_many_remote_busy",
-            "chained_spawn", "yield_many", "ping_pong", "skynet_threads", "skynet_futures", "fork_join_fib",
+            "chained_spawn", "yield_many", "ping_pong", "ping_pong_rendezvous", "skynet_threads", "skynet_futures", "fork_join_fib",
             "wakeup_latency", "idle_cost", "blocking_tolerance");
 
     /** The idle-cost target: at most this percentage of one core. */

@@ -3,6 +3,7 @@ package io.mnscheduler.internal.carrier;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.util.concurrent.Executor;
@@ -16,7 +17,10 @@ import java.util.concurrent.Executor;
  *       every continuation (start, unpark, yield) to the given executor;</li>
  *   <li>{@code Thread.currentCarrierThread()}, to find the worker a virtual thread runs on;</li>
  *   <li>the virtual thread bound into its continuation task ({@code this::runContinuation}), to
- *       keep track of live virtual threads.</li>
+ *       keep track of live virtual threads;</li>
+ *   <li>the private {@code VirtualThread.state}, read to tell a thread's first submission (its
+ *       start, state {@code STARTED}) from the later ones without a map lookup per submission.
+ *       Where that field cannot be read, the scheduler falls back to looking the task up.</li>
  * </ul>
  * If a future JDK exposes a public custom-scheduler API, this class is what changes.
  */
@@ -26,6 +30,17 @@ public final class VirtualThreadSupport {
     private static final Constructor<?> BUILDER;      // null when java.lang is not open to us
     private static final MethodHandle CURRENT_CARRIER; // null likewise
     private static final String FAILURE;              // why the above are null
+    private static final Class<?> CONTINUATION_CLASS; // the class of every continuation task; null when not found
+    private static final Field BOUND_THREAD;          // its captured VirtualThread; null when not found
+    private static final VarHandle STATE;             // VirtualThread.state (volatile int); null when not found
+    private static final int STARTED;                 // VirtualThread.STARTED: started, first submission not yet run
+
+    /** {@link #startState}: the submission starts the thread. */
+    public static final int START = 0;
+    /** {@link #startState}: the thread ran before (an unpark or a yield). */
+    public static final int RESUME = 1;
+    /** {@link #startState}: cannot be told here; look the task up. */
+    public static final int UNKNOWN = 2;
 
     static {
         Constructor<?> builder = null;
@@ -46,6 +61,42 @@ public final class VirtualThreadSupport {
         BUILDER = builder;
         CURRENT_CARRIER = carrier;
         FAILURE = failure;
+        Class<?> continuationClass = null;
+        Field bound = null;
+        VarHandle state = null;
+        int started = -1;
+        if (builder != null) {
+            try {
+                Class<?> vtClass = Class.forName("java.lang.VirtualThread");
+                Executor never = task -> {
+                    throw new IllegalStateException("never started");
+                };
+                Thread probe = ((Thread.Builder.OfVirtual) builder.newInstance(never)).unstarted(() -> { });
+                Field task = vtClass.getDeclaredField("runContinuation");
+                task.setAccessible(true);
+                continuationClass = task.get(probe).getClass();
+                bound = findBoundThread(continuationClass);
+                state = MethodHandles.privateLookupIn(vtClass, MethodHandles.lookup()).findVarHandle(vtClass, "state", int.class);
+                Field startedField = vtClass.getDeclaredField("STARTED");
+                startedField.setAccessible(true);
+                started = startedField.getInt(null);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "Virtual-thread states cannot be read (" + e + "); continuation "
+                        + "submissions are told apart by a lookup instead");
+                continuationClass = null;
+                bound = null;
+                state = null;
+            }
+        }
+        if (bound == null || state == null) {
+            continuationClass = null;
+            bound = null;
+            state = null;
+        }
+        CONTINUATION_CLASS = continuationClass;
+        BOUND_THREAD = bound;
+        STATE = state;
+        STARTED = started;
         if (builder != null) {
             startJdkPollersOffOurScheduler();
         }
@@ -84,8 +135,6 @@ public final class VirtualThreadSupport {
             }
         }
     }
-
-    private static volatile Field boundThread; // the continuation task's captured VirtualThread; found on first use
 
     private VirtualThreadSupport() {
     }
@@ -135,21 +184,38 @@ public final class VirtualThreadSupport {
         }
     }
 
-    /** The virtual thread whose continuation task {@code task} is, or null when it cannot be told. */
+    /** The virtual thread whose continuation task {@code task} is, or null when it is none or cannot be told. */
     public static Thread threadOf(Runnable task) {
-        Field f = boundThread;
-        if (f == null || f.getDeclaringClass() != task.getClass()) {
-            f = findBoundThread(task.getClass());
-            if (f == null) {
-                return null;
-            }
-            boundThread = f;
+        if (BOUND_THREAD == null || task.getClass() != CONTINUATION_CLASS) {
+            return null;
         }
         try {
-            return (Thread) f.get(task);
+            return (Thread) BOUND_THREAD.get(task);
         } catch (IllegalAccessException e) {
             return null;
         }
+    }
+
+    /**
+     * Whether {@code task} may be a continuation task: false only when it surely is not (its class is
+     * known and differs), so that plain tasks skip the virtual-thread bookkeeping.
+     */
+    public static boolean mayBeContinuation(Runnable task) {
+        return CONTINUATION_CLASS == null || task.getClass() == CONTINUATION_CLASS;
+    }
+
+    /**
+     * Whether this submission of continuation task {@code task} starts its thread ({@link #START}),
+     * resumes it ({@link #RESUME}), or cannot be told here ({@link #UNKNOWN}). Read during the
+     * submission: the JDK submits a start with the thread in state {@code STARTED}, which it leaves
+     * only by running.
+     */
+    public static int startState(Runnable task) {
+        Thread vt = threadOf(task);
+        if (vt == null) {
+            return UNKNOWN;
+        }
+        return (int) STATE.getVolatile(vt) == STARTED ? START : RESUME;
     }
 
     private static Field findBoundThread(Class<?> taskClass) {

@@ -1,6 +1,5 @@
 package io.mnscheduler.internal.monitor;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -12,10 +11,16 @@ import java.util.concurrent.locks.LockSupport;
  * {@code handOffTicks - 1} ticks after the request (the next tick, by default), or sits in a
  * {@code blocking()} section while work waits, its processor is handed to a spare worker. The
  * hand-off itself is a CAS on the processor's state word, from the exact word seen, so a task that
- * returned in the meantime keeps its processor. While any processor is busy the monitor ticks; when they
- * are all merely searching it sleeps adaptively (from 20 µs, doubling, up to one tick, as Go's
- * sysmon); when every processor is parked it parks too, and whoever wakes a worker unparks it, so
- * an idle scheduler costs nothing.
+ * returned in the meantime keeps its processor. The monitor looks once a tick, busy or not: it has
+ * nothing to do for a processor that runs no task, and a task seen first at a look gets its whole
+ * tick from there. (Go's sysmon starts at 20 µs because it also retakes processors from system
+ * calls after 20 µs; here a {@code blocking()} section with work waiting hands off at once, and on
+ * 2 cores a monitor waking every 20 µs took a core from the woken workers.) When every processor is
+ * parked it keeps ticking for {@link #IDLE_TICKS_BEFORE_DEEP_SLEEP}
+ * ticks and then parks too, and whoever wakes a worker unparks it, so an idle scheduler costs
+ * nothing. The ticking stage keeps the unpark off the wake-up path of a scheduler that idles
+ * briefly and often (a request every millisecond, say): there, waking the monitor on every
+ * wake-up made it a third runnable thread beside the submitter and the woken worker.
  */
 public final class Monitor implements Runnable {
     /** What the monitor needs from the scheduler, by processor index. */
@@ -54,7 +59,8 @@ public final class Monitor implements Runnable {
         boolean terminated();
     }
 
-    private static final long MIN_SLEEP_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    /** Ticks every processor must be seen parked in a row before the monitor parks without a timeout. */
+    static final int IDLE_TICKS_BEFORE_DEEP_SLEEP = 50;
 
     private final Target target;
     private final long tickNanos;
@@ -81,9 +87,8 @@ public final class Monitor implements Runnable {
     @Override
     public void run() {
         thread = Thread.currentThread();
-        long sleep = MIN_SLEEP_NANOS;
+        int idleTicks = 0;
         while (!target.terminated()) {
-            int busy = 0;
             int parked = 0;
             for (int p = 0; p < lastTick.length; p++) {
                 int word = target.stateWord(p);
@@ -94,7 +99,6 @@ public final class Monitor implements Runnable {
                     sameTicks[p] = 0;
                     continue;
                 }
-                busy++;
                 int tick = target.schedTick(p);
                 if (tick != lastTick[p] || word != lastWord[p]) {
                     lastTick[p] = tick;
@@ -119,15 +123,14 @@ public final class Monitor implements Runnable {
                     target.handOff(p, word); // asked to yield, and still holding the processor
                 }
             }
-            if (busy > 0) {
-                sleep = MIN_SLEEP_NANOS;
+            if (parked < lastTick.length) {
+                idleTicks = 0;
                 LockSupport.parkNanos(this, tickNanos);
-            } else if (parked == lastTick.length) {
-                deepSleep();
-                sleep = MIN_SLEEP_NANOS;
+            } else if (++idleTicks < IDLE_TICKS_BEFORE_DEEP_SLEEP) {
+                LockSupport.parkNanos(this, tickNanos); // no one wakes us in this stage: we look each tick
             } else {
-                LockSupport.parkNanos(this, sleep);
-                sleep = Math.min(sleep * 2, tickNanos);
+                deepSleep();
+                idleTicks = 0;
             }
         }
     }
