@@ -232,4 +232,40 @@ class SchedulingPolicyTest {
             gate.countDown();
         }
     }
+
+    @Test
+    void anOldLocalTaskRunsWhileNewerLocalWorkKeepsComingAboveIt() throws Exception {
+        // One processor. The old task sits at the bottom of the LIFO queue; a generator runs from
+        // runnext and, on every third run (when its streak is spent), leaves one new task above the
+        // old one, which the spent streak then pops. Without the oldest-first pop once a tick, the
+        // old task would never run; nothing overflows and the global queue stays empty meanwhile.
+        try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(1).handOffTicks(1000).build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch oldRan = new CountDownLatch(1);
+            AtomicInteger generatorRuns = new AtomicInteger();
+            AtomicInteger runsWhenOldRan = new AtomicInteger(-1);
+            Runnable[] generator = new Runnable[1];
+            generator[0] = () -> {
+                if (stop.get()) {
+                    return;
+                }
+                if (generatorRuns.incrementAndGet() % 3 == 0) {
+                    s.execute(() -> { }); // goes above the old task once the generator displaces it
+                }
+                s.execute(generator[0]);
+            };
+            s.execute(() -> {
+                s.execute(() -> {
+                    runsWhenOldRan.set(generatorRuns.get());
+                    oldRan.countDown();
+                });
+                s.execute(generator[0]); // displaces the old task from runnext into the queue
+            });
+            boolean ran = oldRan.await(WAIT_S, TimeUnit.SECONDS);
+            stop.set(true);
+            assertTrue(ran, "the old task ran while the generator ran " + generatorRuns.get() + " times; " + s.stats());
+            assertEquals(0, s.stats().overflows(), "it ran from the local queue, not after an overflow");
+            assertTrue(runsWhenOldRan.get() > 0, "it ran behind newer work: " + runsWhenOldRan.get());
+        }
+    }
 }

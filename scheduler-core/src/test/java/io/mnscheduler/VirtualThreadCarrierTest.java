@@ -356,6 +356,39 @@ class VirtualThreadCarrierTest {
     }
 
     @Test
+    void aYieldGoesBehindLocalWorkAndBehindWaitingOutsideWork() throws Exception {
+        start(1);
+        Thread.Builder.OfVirtual b = scheduler.virtualThreadBuilder();
+        List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean running = new AtomicBoolean();
+        AtomicBoolean outsideQueued = new AtomicBoolean();
+        Thread yielder = b.start(() -> {
+            running.set(true);
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+            while (!outsideQueued.get() && System.nanoTime() < until) {
+                Thread.onSpinWait(); // holds the only worker, so the outside task waits in the global queue
+            }
+            b.start(() -> order.add("local")); // into this processor's runnext
+            order.add("yield");
+            Thread.yield();
+            order.add("resumed");
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (!running.get()) {
+            assertTrue(System.nanoTime() < deadline, "the yielder started");
+            Thread.onSpinWait();
+        }
+        scheduler.execute(() -> order.add("outside"));
+        outsideQueued.set(true);
+        assertTrue(yielder.join(java.time.Duration.ofSeconds(WAIT_S)));
+        while (order.size() < 4) {
+            assertTrue(System.nanoTime() < deadline, "all four steps ran: " + order);
+            Thread.onSpinWait();
+        }
+        assertEquals(List.of("yield", "local", "outside", "resumed"), List.copyOf(order));
+    }
+
+    @Test
     void factoryAndPerTaskExecutorUseOurCarriers() throws Exception {
         start(2);
         Thread t = scheduler.virtualThreadFactory().newThread(() -> checkCarrier("factory"));

@@ -4,6 +4,7 @@ import io.mnscheduler.internal.queue.RunQueue;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
 import io.mnscheduler.internal.stats.ProcessorCounters;
 
 abstract class ProcessorPad0 {
@@ -13,7 +14,7 @@ abstract class ProcessorPad0 {
 
 abstract class ProcessorHot extends ProcessorPad0 {
     volatile int state;            // (epoch << 3) | Scheduler.P_*: owner stores from SCHEDULING/SUBMITTING; CAS by owner, monitor, shutdownNow
-    volatile Runnable runnext;     // set by the owner (getAndSet); taken by the owner (getAndSet), thieves and shutdownNow (CAS/getAndSet)
+    volatile Runnable runnext;     // set by the owner (a release store when empty, since others only ever null it; else getAndSet); taken by the owner (getAndSet), thieves and shutdownNow (CAS/getAndSet)
     int schedTick;                 // tasks started; owner writes opaque, the monitor reads opaque
     volatile boolean preempt;      // set by the monitor, cleared by the owner when its next task starts
 }
@@ -30,10 +31,12 @@ abstract class ProcessorPad1 extends ProcessorHot {
  */
 final class Processor extends ProcessorPad1 {
     private static final VarHandle STATE;
+    private static final VarHandle YIELDED_COUNT;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(ProcessorHot.class, "state", int.class);
+            YIELDED_COUNT = MethodHandles.lookup().findVarHandle(Processor.class, "yieldedCount", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -45,6 +48,9 @@ final class Processor extends ProcessorPad1 {
     final Runnable[] scratch;              // owner only: batches moved to or from the global queue
     int fairnessCountdown;                 // owner only: ticks until the global queue is polled first
     int runnextStreak;                     // owner only: consecutive tasks taken from runnext
+    long oldestTakenNanos;                 // owner only: when a fairness tick last took the oldest local task
+    final ArrayDeque<Runnable> yielded;    // owner only: continuations that yielded here, oldest first
+    int yieldedCount;                      // yielded's size: the owner writes opaque; the monitor and stats read opaque
     volatile Worker owner;                 // the worker holding it; written by that worker when it takes it; read by shutdownNow
 
     /*
@@ -82,5 +88,35 @@ final class Processor extends ProcessorPad1 {
         this.counters = new ProcessorCounters();
         this.scratch = new Runnable[capacity / 2 + 1];
         this.fairnessCountdown = fairnessInterval;
+        this.yielded = new ArrayDeque<>();
+    }
+
+    /** Owner only: puts a continuation that yielded behind everything else here. */
+    void addYielded(Runnable task) {
+        yielded.addLast(task);
+        YIELDED_COUNT.setOpaque(this, yielded.size());
+    }
+
+    /** Owner only: the oldest yielded continuation, or null. */
+    Runnable pollYielded() {
+        Runnable t = yielded.pollFirst();
+        if (t != null) {
+            YIELDED_COUNT.setOpaque(this, yielded.size());
+        }
+        return t;
+    }
+
+    /** Owner only: the newest yielded continuation, or null. */
+    Runnable pollNewestYielded() {
+        Runnable t = yielded.pollLast();
+        if (t != null) {
+            YIELDED_COUNT.setOpaque(this, yielded.size());
+        }
+        return t;
+    }
+
+    /** Any thread: the yielded continuations waiting here; racy, as a hint. */
+    int yieldedCount() {
+        return (int) YIELDED_COUNT.getOpaque(this);
     }
 }

@@ -42,8 +42,8 @@ import java.util.function.Supplier;
  * Tokio's LIFO slot) and the previous occupant moves into the queue, so a task just made ready
  * runs next and stays in cache. After RUNNEXT_LIMIT consecutive runnext tasks the queue is served
  * first, so two tasks that keep submitting each other cannot starve it; if the global queue holds
- * work then, the runnext task moves to its tail (Go's preempted goroutine), behind that work. Because the owner pops
- * LIFO, every FAIRNESS_INTERVAL-th tick also takes the oldest local task from the head.
+ * work then, the runnext task moves to its tail (Go's preempted goroutine), behind that work. Because the owner pops LIFO, a FAIRNESS_INTERVAL-th tick also takes the
+ * oldest local task from the head, if none was taken so for a preemption tick (see pollOldestIfDue).
  *
  * Injection. Submissions from other threads go into the InjectionQueue (a ring under a lock, as in
  * Go and Tokio). When a local queue is full, the owner moves its older half plus the new task there
@@ -61,8 +61,14 @@ import java.util.function.Supplier;
  *
  * Idling and wake-up. A worker that finds nothing parks on LockSupport and costs no CPU. With an
  * IdleStrategy configured, a searcher first backs off through it for LOW_LATENCY_SEARCH_NANOS.
- * Every submission ends with Idle.workerToNotify(), which wakes a parked worker only when no worker
- * searches. Idle documents why no wake-up is lost. The last searcher to find work wakes another
+ * A submission ends with Idle.workerToNotify(), which wakes a parked worker only when no worker
+ * searches; Idle documents why no wake-up is lost. A worker's own submission skips it when its
+ * queue already held tasks (as ForkJoinPool signals only a push onto an empty queue): the push
+ * that made the queue non-empty notified, and a worker that parked since then did so after its
+ * final check saw those tasks, or while a thief that emptied the queue in between still runs and
+ * will search again. Either way the task is never stranded: its own worker pops it after the
+ * current task, and the monitor hands the processor off if that task holds it while work waits.
+ * What is saved is a fence and a shared read per task on the hot path of fork-join work. The last searcher to find work wakes another
  * (Go's resetspinning), so a burst spreads over the workers.
  *
  * Processor states. Each processor's state word holds an epoch (the current worker's tenure) and a
@@ -93,7 +99,7 @@ import java.util.function.Supplier;
  * its CAS back to SCHEDULING fails on the epoch, and it takes a processor still in HANDOFF (the
  * designated spare's claim then fails) or parks as a spare, leaving after spareKeepAlive.
  *
- * Why a hand-off neither loses nor duplicates a task. The queue, runnext and counters of a
+ * Why a hand-off neither loses nor duplicates a task. The queue, runnext, yield list and counters of a
  * processor are only ever touched as owner by the worker whose epoch is in the state word, and
  * every owner operation that races a hand-off starts with a CAS or a check of that word:
  * submitLocal CASes RUNNING to SUBMITTING under its own epoch, so after a hand-off it fails and the
@@ -112,7 +118,7 @@ import java.util.function.Supplier;
  * on a live worker's processor, which that worker runs before it exits. Workers exit when a full
  * scan finds nothing; the last one out terminates the scheduler.
  * shutdownNow() sets STOP the same way, then stops every processor (CAS RUNNING or PARKED to
- * STOPPED, interrupting the task of a RUNNING one), then drains every runnext, local queue and the
+ * STOPPED, interrupting the task of a RUNNING one), then drains every runnext, local queue, yield list and the
  * global queue. Once a processor is STOPPED no one pushes onto it again: a submission by its still
  * running task fails its CAS and is rejected, and its worker's CAS back to SCHEDULING fails, so it
  * exits. Hence every accepted task is run exactly once or returned exactly once.
@@ -121,8 +127,11 @@ import java.util.function.Supplier;
  * through executeContinuation() whenever it starts, is unparked, or yields; the thread's own state
  * (STARTED only for the first) tells a start from the rest without a map lookup. Where the submitter is
  * one of our workers, or a virtual thread mounted on one, the task goes into that processor's
- * runnext (Go's ready()); otherwise into the global queue. A yield sends it to the global queue, as
- * Go's Gosched does, behind the work already queued. The first submission registers the thread in
+ * runnext (Go's ready()); otherwise into the global queue. A yield puts it on its processor's yield
+ * list, an owner-only FIFO behind everything else there (the LIFO queue has no back to put it at):
+ * when the queue and runnext run dry the list moves into the queue, under a batch from the global
+ * queue, so outside work still runs first, as behind Go's Gosched, and thieves can take it from
+ * there; a fairness tick also takes its oldest. A yield thus costs no lock and no shared write. The first submission registers the thread in
  * liveVirtual; after each run of a continuation task, a worker that sees the thread TERMINATED
  * removes it. Continuations of started virtual threads are never refused: the JDK would throw the
  * RejectedExecutionException into whoever unparked the thread and leave it stranded. So after
@@ -211,6 +220,7 @@ public final class Scheduler {
     private final Spares spares;                  // worker threads and the parked spares among them
     private final Monitor monitor;                // final
     private final long keepAliveNanos;            // final: how long a spare waits for a processor
+    private final long localFairnessNanos;        // final: at most one oldest-first local pop per this long (the tick)
     private final String threadNamePrefix;        // final
     private final Supplier<? extends IdleStrategy> idleStrategies; // final; null for none
     private final AtomicInteger spareNumbers = new AtomicInteger(); // names of spare threads
@@ -247,6 +257,7 @@ public final class Scheduler {
         this.threadNamePrefix = threadNamePrefix;
         this.idleStrategies = idleStrategies;
         this.keepAliveNanos = keepAliveNanos;
+        this.localFairnessNanos = tickNanos;
         this.spares = new Spares(parallelism, maxWorkers);
         this.victims = new VictimOrder[parallelism];
         for (int i = 0; i < parallelism; i++) {
@@ -376,15 +387,24 @@ public final class Scheduler {
             throw rejected(task);
         }
         if (continuation && task == w.current) {
+            p.addYielded(task); // Thread.yield() from the task now running: behind all the work here
             p.releaseWord(running);
-            return false; // Thread.yield() from the task now running: behind the queued work, via the global queue
+            return true;
         }
-        Runnable displaced = (Runnable) RUNNEXT.getAndSet(p, task);
-        if (displaced != null) {
-            push(p, displaced);
+        boolean queueWasEmpty = p.queue.isEmpty();
+        Runnable displaced = p.runnext;
+        if (displaced == null) {
+            RUNNEXT.setRelease(p, task); // thieves and shutdownNow only ever null it, so an empty slot is ours alone
+        } else {
+            displaced = (Runnable) RUNNEXT.getAndSet(p, task); // a thief may take the old task meanwhile
+            if (displaced != null) {
+                push(p, displaced);
+            }
         }
         p.releaseWord(running); // pairs with the CAS in stopProcessor: the pushes above are visible to its drain
-        notifyWork();
+        if (queueWasEmpty) {
+            notifyWork(); // onto a queue that held tasks: its first push woke a worker for it (see the overview)
+        }
         return true;
     }
 
@@ -675,7 +695,10 @@ public final class Scheduler {
                 c.increment(Event.GLOBAL_POLL);
                 return t;
             }
-            t = p.queue.pollOldest();
+            t = p.pollYielded(); // a yielded task waits at most this many fairness ticks for a busy queue
+            if (t == null) {
+                t = pollOldestIfDue(p);
+            }
             if (t != null) {
                 p.runnextStreak = 0;
                 return t;
@@ -692,7 +715,8 @@ public final class Scheduler {
             // The streak is spent while outside work waits: the runnext task goes behind that work,
             // as Go puts a preempted goroutine on the global queue (a LIFO local queue has no back
             // to put it at). Without this, a task that keeps resubmitting itself lets the global
-            // queue advance by one task per FAIRNESS_INTERVAL runs.
+            // queue advance by one task per FAIRNESS_INTERVAL runs. (Fork-join work rarely pays the
+            // lock here: its queue no longer overflows into the global queue; see pollOldestIfDue.)
             Runnable t = takeRunnext(p);
             if (t != null) {
                 global.add(t);
@@ -704,13 +728,55 @@ public final class Scheduler {
             p.runnextStreak = 0;
             return t;
         }
-        t = takeRunnext(p); // the streak was at its limit but the queue is empty
+        t = takeRunnext(p);
         if (t != null) {
             p.runnextStreak++;
             c.increment(Event.RUNNEXT_HIT);
             return t;
         }
-        return pollGlobal(p);
+        return refill(p);
+    }
+
+    /**
+     * Owner only, with the queue and runnext empty: the yielded tasks go into the queue, where
+     * thieves can take them, and a global batch goes on top, so work that waits outside runs before
+     * the tasks that yielded (as Go's Gosched puts a goroutine behind the global queue). When more
+     * than one task arrived, a parked worker is woken to share them.
+     */
+    private Runnable refill(Processor p) {
+        int moved = 0;
+        for (Runnable t; (t = p.pollNewestYielded()) != null; moved++) {
+            push(p, t); // newest first: the owner pops LIFO, so they run oldest first
+        }
+        Runnable t = pollGlobal(p);
+        if (moved > 0) {
+            if (t == null) {
+                t = p.queue.pop();
+            }
+            if (!p.queue.isEmpty()) {
+                notifyWork();
+            }
+        }
+        return t;
+    }
+
+    /**
+     * Owner only: the oldest local task, if none was taken this way for a tick. Under LIFO pops a
+     * task at the bottom of a busy queue would wait forever; taking the oldest once per tick bounds
+     * that wait (by the tasks above it times the tick), while a divide-and-conquer task tree keeps
+     * its depth-first order: taking the oldest starts the largest pending subtree, so doing it every
+     * 61st task, as the global poll, filled the queue with half-started subtrees until it overflowed.
+     */
+    private Runnable pollOldestIfDue(Processor p) {
+        if (p.queue.isEmpty()) {
+            return null;
+        }
+        long now = System.nanoTime();
+        if (now - p.oldestTakenNanos < localFairnessNanos) {
+            return null;
+        }
+        p.oldestTakenNanos = now;
+        return p.queue.pollOldest();
     }
 
     private static Runnable takeRunnext(Processor p) {
@@ -811,7 +877,11 @@ public final class Scheduler {
         return pollGlobal(p);
     }
 
-    /** Any thread: whether some queue or runnext slot holds a task right now. */
+    /**
+     * Any thread: whether some queue or runnext slot holds a task right now. Yield lists are left
+     * out: only their owners may take from them, and an owner moves its own into its queue before
+     * it ever searches or parks.
+     */
     private boolean hasVisibleWork() {
         if (global.size() > 0) {
             return true;
@@ -888,18 +958,26 @@ public final class Scheduler {
         wakeEveryone();
         List<Runnable> unstarted = new ArrayList<>();
         for (Processor p : processors) {
-            drainProcessor(p, unstarted);
+            drainProcessor(p, unstarted, true);
         }
         global.drainTo(unstarted);
         return unstarted;
     }
 
-    private static void drainProcessor(Processor p, List<Runnable> sink) {
+    /**
+     * Takes every task waiting on {@code p}. Its yield list is owner-only, so it is taken only from
+     * a stopped processor ({@code stopped}): the CAS to STOPPED, or the exiting owner's volatile
+     * store of it, orders the owner's last use before this.
+     */
+    private static void drainProcessor(Processor p, List<Runnable> sink, boolean stopped) {
         Runnable t = (Runnable) RUNNEXT.getAndSet(p, null);
         if (t != null) {
             sink.add(t);
         }
         p.queue.drainTo(sink);
+        while (stopped && (t = p.pollYielded()) != null) {
+            sink.add(t);
+        }
     }
 
     /**
@@ -923,7 +1001,7 @@ public final class Scheduler {
         }
         List<Runnable> drained = new ArrayList<>();
         for (Processor p : processors) {
-            drainProcessor(p, drained);
+            drainProcessor(p, drained, false); // the processors run on: their owners keep their yield lists
         }
         global.drainTo(drained);
         List<Runnable> unstarted = new ArrayList<>();
@@ -1054,7 +1132,7 @@ public final class Scheduler {
      * global queue while no processor is parked to take it. Racy, as a hint.
      */
     private boolean workWaiting(Processor p) {
-        return p.runnext != null || !p.queue.isEmpty()
+        return p.runnext != null || !p.queue.isEmpty() || p.yieldedCount() > 0
                 || (global.size() > 0 && idle.unparkedCount() >= processors.length);
     }
 
@@ -1135,10 +1213,10 @@ public final class Scheduler {
         return processors[id].counters;
     }
 
-    /** Tasks in processor {@code id}'s queue and runnext slot now; racy. */
+    /** Tasks in processor {@code id}'s queue, runnext slot and yield list now; racy. */
     public int localDepth(int id) {
         Processor p = processors[id];
-        return p.queue.size() + (p.runnext != null ? 1 : 0);
+        return p.queue.size() + (p.runnext != null ? 1 : 0) + p.yieldedCount();
     }
 
     /** The virtual threads started and not yet seen to end; racy. */

@@ -13,9 +13,10 @@ import java.util.function.BooleanSupplier;
  * and Go's {@code nmspinning}/{@code pidle}.
  *
  * <h2>No lost wake-up</h2>
- * A submitter makes its task visible, then reads {@code state} with a read-modify-write (a full
- * fence, as Tokio's {@code fetch_add(0, SeqCst)}), and wakes a sleeper only when no worker is
- * searching and some worker is parked. A worker about to park ({@link #prepareToPark}) first
+ * A submitter makes its task visible, then issues a full fence and reads {@code state}, and wakes a
+ * sleeper only when no worker is searching and some worker is parked. (Tokio reads with
+ * {@code fetch_add(0, SeqCst)}; a read-modify-write orders the same way but takes the line
+ * exclusively, and with every submission doing it the line bounced between all the cores.) A worker about to park ({@link #prepareToPark}) first
  * decrements {@code state} under the lock, pushes itself on the sleeper stack, then (after a full
  * fence) checks every queue once more, and takes itself off the stack if it finds work. Both sides store then load with a fence between, so at
  * least one sees the other: either the submitter sees the worker still unparked or searching (and
@@ -72,7 +73,8 @@ public final class Idle<W> {
      */
     public W workerToNotify() {
         Interleavings.point();
-        int s = (int) STATE.getAndAdd(this, 0); // full fence: pairs with the fence before the parking worker's check
+        VarHandle.fullFence(); // StoreLoad: pairs with the fence before the parking worker's check
+        int s = state;
         if (!shouldWake(s)) {
             return null;
         }
