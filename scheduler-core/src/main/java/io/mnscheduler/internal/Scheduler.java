@@ -86,8 +86,8 @@ import java.util.function.Supplier;
  * few steps of scheduler code, and it waits for them to end.
  *
  * The monitor and hand-off (the M in M:N). A Monitor thread ticks (preemptionTick, 10 ms by
- * default) while any processor is busy, sleeps adaptively while they search, and parks while all
- * are parked (whoever wakes a parked worker unparks it, after the worker). It compares each processor's schedTick (tasks
+ * default), and parks once every processor has been parked for 50 ticks (whoever wakes a parked
+ * worker then unparks it, after the worker). It compares each processor's schedTick (tasks
  * started, written opaque by the owner) with the last tick's. A task seen running for a whole tick
  * while work waits gets a preemption request (a flag the owner clears at its next task start);
  * still running handOffTicks - 1 ticks later, or sitting in blocking() while work waits, it loses
