@@ -402,8 +402,8 @@ public final class Scheduler {
             }
         }
         p.releaseWord(running); // pairs with the CAS in stopProcessor: the pushes above are visible to its drain
-        if (queueWasEmpty) {
-            notifyWork(); // onto a queue that held tasks: its first push woke a worker for it (see the overview)
+        if (queueWasEmpty) { // a push onto a queue that held tasks skips this: the push that filled it woke a worker (see the overview)
+            notifyWork();
         }
         return true;
     }
@@ -740,8 +740,9 @@ public final class Scheduler {
     /**
      * Owner only, with the queue and runnext empty: the yielded tasks go into the queue, where
      * thieves can take them, and a global batch goes on top, so work that waits outside runs before
-     * the tasks that yielded (as Go's Gosched puts a goroutine behind the global queue). When more
-     * than one task arrived, a parked worker is woken to share them.
+     * the tasks that yielded (as Go's Gosched puts a goroutine behind the global queue). When yielded
+     * tasks were moved and some remain queued after the one returned, a parked worker is woken to
+     * share them.
      */
     private Runnable refill(Processor p) {
         int moved = 0;
