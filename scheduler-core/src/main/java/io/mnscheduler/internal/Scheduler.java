@@ -793,7 +793,10 @@ public final class Scheduler {
         if (available == 0) {
             return null;
         }
-        int max = Math.min(available / processors.length + 1, p.queue.capacity() / 2);
+        // Never more than the queue has room for: push's overflow path reuses p.scratch, which
+        // holds this batch (refill may have filled the queue with yielded tasks first).
+        int room = p.queue.capacity() - p.queue.size() + 1; // the first task is returned, not pushed
+        int max = Math.min(available / processors.length + 1, Math.min(p.queue.capacity() / 2, room));
         Runnable[] batch = p.scratch;
         int n = global.pollBatch(batch, max);
         if (n == 0) {
