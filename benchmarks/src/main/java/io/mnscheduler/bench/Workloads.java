@@ -7,6 +7,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The work each benchmark does, as plain methods over an {@link Executor} or a virtual-thread
@@ -97,21 +98,7 @@ public final class Workloads {
      * the message is there.
      */
     public static void pingPong(Thread.Builder.OfVirtual vt, int rounds) throws InterruptedException {
-        Thread[] all = new Thread[rounds];
-        AtomicInteger replies = new AtomicInteger();
-        for (int i = 0; i < rounds; i++) {
-            all[i] = vt.start(() -> {
-                CompletableFuture<Integer> ping = new CompletableFuture<>();
-                CompletableFuture<Integer> pong = new CompletableFuture<>();
-                vt.start(() -> pong.complete(ping.join() + 1));
-                ping.complete(1);
-                if (pong.join() == 2) {
-                    replies.incrementAndGet();
-                }
-            });
-        }
-        joinAll(all, "ping_pong");
-        checkReplies(replies, rounds, "ping_pong");
+        pingPong(vt, rounds, Workloads::oneShot, "ping_pong");
     }
 
     /**
@@ -121,22 +108,64 @@ public final class Workloads {
      * each hand-off spins first.
      */
     public static void pingPongRendezvous(Thread.Builder.OfVirtual vt, int rounds) throws InterruptedException {
+        pingPong(vt, rounds, Workloads::rendezvous, "ping_pong_rendezvous");
+    }
+
+    /** A channel carrying one message one way in a ping_pong round. */
+    private interface Channel {
+        void send(int message) throws InterruptedException;
+
+        int receive() throws InterruptedException;
+    }
+
+    private static Channel oneShot() {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        return new Channel() {
+            @Override
+            public void send(int message) {
+                f.complete(message);
+            }
+
+            @Override
+            public int receive() {
+                return f.join();
+            }
+        };
+    }
+
+    private static Channel rendezvous() {
+        SynchronousQueue<Integer> q = new SynchronousQueue<>();
+        return new Channel() {
+            @Override
+            public void send(int message) throws InterruptedException {
+                q.put(message);
+            }
+
+            @Override
+            public int receive() throws InterruptedException {
+                return q.take();
+            }
+        };
+    }
+
+    private static void pingPong(Thread.Builder.OfVirtual vt, int rounds, Supplier<Channel> channels, String what)
+            throws InterruptedException {
         Thread[] all = new Thread[rounds];
         AtomicInteger replies = new AtomicInteger();
         for (int i = 0; i < rounds; i++) {
             all[i] = vt.start(() -> {
-                SynchronousQueue<Integer> ping = new SynchronousQueue<>();
-                SynchronousQueue<Integer> pong = new SynchronousQueue<>();
+                Channel ping = channels.get();
+                Channel pong = channels.get();
                 vt.start(() -> {
                     try {
-                        pong.put(ping.take() + 1);
+                        pong.send(ping.receive() + 1);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
                 });
                 try {
-                    ping.put(1);
-                    if (pong.take() == 2) {
+                    ping.send(1);
+                    if (pong.receive() == 2) {
                         replies.incrementAndGet();
                     }
                 } catch (InterruptedException e) {
@@ -144,11 +173,7 @@ public final class Workloads {
                 }
             });
         }
-        joinAll(all, "ping_pong_rendezvous");
-        checkReplies(replies, rounds, "ping_pong_rendezvous");
-    }
-
-    private static void checkReplies(AtomicInteger replies, int rounds, String what) {
+        joinAll(all, what);
         if (replies.get() != rounds) {
             throw new IllegalStateException(what + ": " + replies.get() + " right replies in " + rounds + " rounds");
         }

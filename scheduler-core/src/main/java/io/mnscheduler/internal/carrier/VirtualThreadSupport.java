@@ -83,12 +83,9 @@ public final class VirtualThreadSupport {
             } catch (ReflectiveOperationException | RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "Virtual-thread states cannot be read (" + e + "); continuation "
                         + "submissions are told apart by a lookup instead");
-                continuationClass = null;
-                bound = null;
-                state = null;
             }
         }
-        if (bound == null || state == null) {
+        if (bound == null || state == null) { // all or nothing: a partial set would misclassify tasks
             continuationClass = null;
             bound = null;
             state = null;
