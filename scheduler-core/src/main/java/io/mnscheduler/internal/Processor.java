@@ -31,11 +31,13 @@ abstract class ProcessorPad1 extends ProcessorHot {
  */
 final class Processor extends ProcessorPad1 {
     private static final VarHandle STATE;
+    private static final VarHandle RUNNEXT;
     private static final VarHandle YIELDED_COUNT;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(ProcessorHot.class, "state", int.class);
+            RUNNEXT = MethodHandles.lookup().findVarHandle(ProcessorHot.class, "runnext", Runnable.class);
             YIELDED_COUNT = MethodHandles.lookup().findVarHandle(Processor.class, "yieldedCount", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -80,6 +82,40 @@ final class Processor extends ProcessorPad1 {
     void volatileWord(int next) {
         Interleavings.point();
         STATE.setVolatile(this, next);
+    }
+
+    /*
+     * The runnext slot's accesses, likewise each after a schedule point. Only the owner ever makes
+     * the slot non-null; the owner, thieves and shutdownNow make it null, each by an atomic swap or
+     * CAS, so each task put there is taken exactly once.
+     */
+
+    /** Any thread: a volatile read of runnext. */
+    Runnable runnext() {
+        Interleavings.point();
+        return runnext;
+    }
+
+    /**
+     * Owner only, having read the slot empty: a releasing store suffices, since nobody else can
+     * have filled it meanwhile. The release publishes the task's fields to the thief whose
+     * acquiring read (in {@link #casRunnext}) sees it.
+     */
+    void fillEmptyRunnext(Runnable task) {
+        Interleavings.point();
+        RUNNEXT.setRelease(this, task);
+    }
+
+    /** Any thread: swaps the slot's content (volatile semantics); the previous task, or null. */
+    Runnable swapRunnext(Runnable task) {
+        Interleavings.point();
+        return (Runnable) RUNNEXT.getAndSet(this, task);
+    }
+
+    /** A thief: takes {@code seen} from the slot if it is still there (volatile semantics). */
+    boolean casRunnext(Runnable seen) {
+        Interleavings.point();
+        return RUNNEXT.compareAndSet(this, seen, null);
     }
 
     Processor(int id, int capacity, int fairnessInterval) {

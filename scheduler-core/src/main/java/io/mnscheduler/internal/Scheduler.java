@@ -68,6 +68,7 @@ import java.util.function.Supplier;
  * final check saw those tasks, or while a thief that emptied the queue in between still runs and
  * will search again. Either way the task is never stranded: its own worker pops it after the
  * current task, and the monitor hands the processor off if that task holds it while work waits.
+ * SubmitStealParkInterleavingTest explores this rule against a thief and a parking worker.
  * What is saved is a fence and a shared read per task on the hot path of fork-join work. The last searcher to find work wakes another
  * (Go's resetspinning), so a burst spreads over the workers.
  *
@@ -191,13 +192,11 @@ public final class Scheduler {
     static final long LOW_LATENCY_SEARCH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
-    private static final VarHandle RUNNEXT;
     private static final VarHandle SCHED_TICK;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            RUNNEXT = lookup.findVarHandle(ProcessorHot.class, "runnext", Runnable.class);
             SCHED_TICK = lookup.findVarHandle(ProcessorHot.class, "schedTick", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -392,11 +391,11 @@ public final class Scheduler {
             return true;
         }
         boolean queueWasEmpty = p.queue.isEmpty();
-        Runnable displaced = p.runnext;
+        Runnable displaced = p.runnext();
         if (displaced == null) {
-            RUNNEXT.setRelease(p, task); // thieves and shutdownNow only ever null it, so an empty slot is ours alone
+            p.fillEmptyRunnext(task); // thieves and shutdownNow only ever null it, so an empty slot is ours alone
         } else {
-            displaced = (Runnable) RUNNEXT.getAndSet(p, task); // a thief may take the old task meanwhile
+            displaced = p.swapRunnext(task); // a thief may take the old task meanwhile
             if (displaced != null) {
                 push(p, displaced);
             }
@@ -514,17 +513,23 @@ public final class Scheduler {
                 continue;
             }
             if (w.searching) {
-                w.searching = false;
-                // The last searcher to find work wakes another (Go's resetspinning), but only when
-                // more work is visible: its RMW on Idle's state orders this check after any
-                // submission that saw it searching, and later submissions wake someone themselves.
-                if (idle.stopSearching() && hasVisibleWork()) {
-                    notifyWork();
-                }
+                stopSearching(w);
             }
             if (runTask(w, p, task) == STOPPED) {
                 return false;
             }
+        }
+    }
+
+    /**
+     * A searcher found a task. The last searcher to do so wakes another (Go's resetspinning), but
+     * only when more work is visible: its RMW on Idle's state orders this check after any
+     * submission that saw it searching, and later submissions wake someone themselves.
+     */
+    void stopSearching(Worker w) {
+        w.searching = false;
+        if (idle.stopSearching() && hasVisibleWork()) {
+            notifyWork();
         }
     }
 
@@ -781,10 +786,10 @@ public final class Scheduler {
     }
 
     private static Runnable takeRunnext(Processor p) {
-        if (p.runnext == null) {
+        if (p.runnext() == null) {
             return null;
         }
-        return (Runnable) RUNNEXT.getAndSet(p, null);
+        return p.swapRunnext(null);
     }
 
     /** Owner only: takes a batch from the global queue, runs the first, queues the rest locally in FIFO pop order. */
@@ -812,7 +817,7 @@ public final class Scheduler {
     }
 
     /** Steals, as a searcher; null when the worker should park (or, in shutdown, exit). */
-    private Runnable search(Worker w, Processor p) {
+    Runnable search(Worker w, Processor p) {
         if (!w.searching) {
             if (draining()) {
                 return stealRound(w, p, true); // one full scan before exiting, whatever the searcher limit
@@ -869,8 +874,8 @@ public final class Scheduler {
                 }
                 int vs = status(victim.state);
                 if (takeRunnext && (vs == P_RUNNING || vs == P_BLOCKING || vs == P_HANDOFF)) {
-                    Runnable task = victim.runnext;
-                    if (task != null && RUNNEXT.compareAndSet(victim, task, null)) {
+                    Runnable task = victim.runnext();
+                    if (task != null && victim.casRunnext(task)) {
                         p.counters.increment(Event.STOLEN);
                         p.counters.increment(Event.STEAL_OPERATION);
                         return task;
@@ -891,7 +896,7 @@ public final class Scheduler {
             return true;
         }
         for (Processor p : processors) {
-            if (p.runnext != null || !p.queue.isEmpty()) {
+            if (p.runnext() != null || !p.queue.isEmpty()) {
                 return true;
             }
         }
@@ -901,7 +906,7 @@ public final class Scheduler {
     /** Parks until woken; false when the processor was stopped meanwhile. */
     private boolean park(Worker w, Processor p) {
         p.releaseWord(word(w.epoch, P_PARKED));
-        if (idle.prepareToPark(w, w.searching, () -> draining() || hardStopped() || hasVisibleWork())) {
+        if (mayBlock(w)) {
             p.counters.increment(Event.PARK);
             w.awaitNotified(); // whoever woke us has woken the monitor too
             p.counters.increment(Event.UNPARK);
@@ -911,6 +916,11 @@ public final class Scheduler {
         w.searching = true; // both the waker and a cancelled park count us as searching
         boolean mine = p.casWord(word(w.epoch, P_PARKED), word(w.epoch, P_SCHEDULING));
         return mine;
+    }
+
+    /** Counts the worker parked unless Idle's final check sees work (or a shutdown); true: it may block. */
+    boolean mayBlock(Worker w) {
+        return idle.prepareToPark(w, w.searching, () -> draining() || hardStopped() || hasVisibleWork());
     }
 
     private void exit(Worker w) {
@@ -974,7 +984,7 @@ public final class Scheduler {
      * store of it, orders the owner's last use before this.
      */
     private static void drainProcessor(Processor p, List<Runnable> sink, boolean stopped) {
-        Runnable t = (Runnable) RUNNEXT.getAndSet(p, null);
+        Runnable t = p.swapRunnext(null);
         if (t != null) {
             sink.add(t);
         }

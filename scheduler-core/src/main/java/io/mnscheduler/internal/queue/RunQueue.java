@@ -384,6 +384,7 @@ public final class RunQueue extends RunQueuePad2 {
 
     /** Any thread. An estimate of the number of tasks, only quiescently accurate; never negative. */
     public int size() {
+        Interleavings.point();
         int s = steal((long) HEAD.getAcquire(this));
         int n = (int) TAIL.getAcquire(this) - s;
         return Math.max(n, 0);

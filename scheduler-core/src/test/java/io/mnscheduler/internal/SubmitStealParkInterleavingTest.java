@@ -1,0 +1,133 @@
+package io.mnscheduler.internal;
+
+import io.mnscheduler.spi.WorkerPlacement;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every interleaving, up to a preemption bound, of a worker's own submissions against a thief and
+ * a worker going to park, on the real engine: the task running on processor 0 submits children
+ * through the real submitLocal (runnext filled by a releasing store when empty, swapped otherwise;
+ * the wake-up check skipped onto a non-empty queue), while the worker of processor 1 searches with
+ * the real search (steal rounds, the runnext steal on the last round, the global poll) and parks
+ * through Idle's real final check, and the worker of processor 2 sleeps from the start.
+ *
+ * <p>After each schedule: every child came out exactly once (stolen, or still on processor 0, or
+ * in the global queue); and if a child is still on processor 0, where its busy worker cannot run it
+ * until its task ends, some other worker is awake or was handed to a submitter to wake. The second
+ * is what skipping the wake-up check must not break. Any other outcome is forbidden.
+ */
+class SubmitStealParkInterleavingTest {
+
+    /** A numbered child task. */
+    private record Child(int id) implements Runnable {
+        @Override
+        public void run() {
+        }
+    }
+
+    private static final class Run implements InterleavingExplorer.Execution {
+        private final Scheduler engine = new Scheduler(3, 4, "explored-", null, null, WorkerPlacement.NONE,
+                10_000_000L, 2, 6, 1_000_000_000L, false);
+        private final Processor busy = engine.processor(0);
+        private final Processor thiefs = engine.processor(1);
+        private final Worker submitter = busy.owner;
+        private final Worker thief = thiefs.owner;
+        private final Worker sleeper = engine.processor(2).owner;
+        private final AtomicIntegerArray seen = new AtomicIntegerArray(8);
+        private final int children;
+        private final int searches;
+        private volatile boolean thiefBlocked; // written by the thief's thread, read by check() after it ended
+
+        Run(int children, int searches) {
+            this.children = children;
+            this.searches = searches;
+            assertTrue(engine.claim(submitter, busy));
+            assertTrue(engine.claim(thief, thiefs));
+            assertTrue(engine.claim(sleeper, engine.processor(2)));
+            assertTrue(engine.mayBlock(sleeper), "nothing is visible yet: the sleeper parks");
+            busy.releaseWord(Scheduler.word(submitter.epoch, Scheduler.P_RUNNING)); // its task has started
+        }
+
+        private void record(Runnable r) {
+            if (r instanceof Child(int id)) {
+                seen.incrementAndGet(id);
+            }
+        }
+
+        @Override
+        public List<Runnable> threads() {
+            return List.of(
+                    () -> { // the task on processor 0 submits its children, and is still running after
+                        for (int i = 0; i < children; i++) {
+                            assertTrue(engine.submitLocal(submitter, new Child(i), false));
+                        }
+                    },
+                    () -> { // the worker of processor 1: searches, runs what it stole, parks when it finds nothing
+                        for (int i = 0; i < searches; i++) {
+                            Runnable t = engine.search(thief, thiefs);
+                            if (t == null) {
+                                if (engine.mayBlock(thief)) {
+                                    thiefBlocked = true;
+                                    return;
+                                }
+                                thief.searching = true; // its park was cancelled: it searches again
+                                continue;
+                            }
+                            if (thief.searching) {
+                                engine.stopSearching(thief);
+                            }
+                            record(t);
+                            for (Runnable more; (more = thiefs.queue.pop()) != null; ) {
+                                record(more); // the rest of what it stole, run by its owner
+                            }
+                        }
+                    });
+        }
+
+        @Override
+        public void check() {
+            List<Runnable> left = new ArrayList<>();
+            Runnable r = busy.runnext;
+            if (r != null) {
+                left.add(r);
+            }
+            busy.queue.drainTo(left);
+            boolean leftOnBusy = !left.isEmpty();
+            assertFalse(thiefs.runnext != null || !thiefs.queue.isEmpty(), "the thief left stolen work unrun");
+            engine.global().drainTo(left);
+            left.forEach(this::record);
+            for (int i = 0; i < children; i++) {
+                assertEquals(1, seen.get(i), "times child " + i + " came out");
+            }
+            if (leftOnBusy) {
+                boolean someoneAwake = !thiefBlocked || thief.notified || sleeper.notified;
+                assertTrue(someoneAwake, "lost wake-up: work waits on a busy processor while every other worker sleeps unnotified");
+            }
+        }
+    }
+
+    private static void exploreAll(int bound, Supplier<InterleavingExplorer.Execution> run) {
+        InterleavingExplorer.Result r = InterleavingExplorer.explore(run, bound, 300_000);
+        assertTrue(r.exhaustive(), "explored only " + r.schedules());
+        System.out.println("explored " + r.schedules() + " schedules");
+    }
+
+    @Test
+    void twoSubmissionsAgainstAThiefThatParks() {
+        exploreAll(2, () -> new Run(2, 2));
+    }
+
+    @Test
+    void aSubmissionOntoANonEmptyQueueSkipsTheWakeUpCheck() {
+        exploreAll(3, () -> new Run(3, 2));
+    }
+}
