@@ -14,6 +14,7 @@ public final class Interleavings {
     public static final boolean ENABLED = Boolean.getBoolean("io.mnscheduler.interleavings");
 
     private static volatile Runnable hook; // set by the explorer in tests; read at each point when ENABLED
+    private static final ThreadLocal<Boolean> SPINNING = new ThreadLocal<>(); // set around the hook at spin points
 
     private Interleavings() {
     }
@@ -26,6 +27,29 @@ public final class Interleavings {
                 h.run();
             }
         }
+    }
+
+    /**
+     * A point inside a spin loop, where the calling thread cannot progress until another moves:
+     * the explorer runs another thread first. Free unless {@link #ENABLED}.
+     */
+    public static void spin() {
+        if (ENABLED) {
+            Runnable h = hook;
+            if (h != null) {
+                SPINNING.set(Boolean.TRUE);
+                try {
+                    h.run();
+                } finally {
+                    SPINNING.remove();
+                }
+            }
+        }
+    }
+
+    /** Whether the current thread is at a {@link #spin()} point; for the explorer's hook. */
+    public static boolean spinning() {
+        return SPINNING.get() != null;
     }
 
     /** Installs the explorer's hook (null to remove it); tests only. */

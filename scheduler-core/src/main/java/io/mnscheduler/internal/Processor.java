@@ -14,7 +14,7 @@ abstract class ProcessorPad0 {
 
 abstract class ProcessorHot extends ProcessorPad0 {
     volatile int state;            // (epoch << 3) | Scheduler.P_*: owner stores from SCHEDULING/SUBMITTING; CAS by owner, monitor, shutdownNow
-    volatile Runnable runnext;     // set by the owner (a release store when empty, since others only ever null it; else getAndSet); taken by the owner (getAndSet), thieves and shutdownNow (CAS/getAndSet)
+    volatile Runnable runnext;     // read and written by whoever holds the state word (owner: SCHEDULING/SUBMITTING; thief: STEALING), release stores; racy reads by others; swapped by shutdownNow once STOPPED
     int schedTick;                 // tasks started; owner writes opaque, the monitor reads opaque
     volatile boolean preempt;      // set by the monitor, cleared by the owner when its next task starts
 }
@@ -85,37 +85,87 @@ final class Processor extends ProcessorPad1 {
     }
 
     /*
-     * The runnext slot's accesses, likewise each after a schedule point. Only the owner ever makes
-     * the slot non-null; the owner, thieves and shutdownNow make it null, each by an atomic swap or
-     * CAS, so each task put there is taken exactly once.
+     * The runnext slot's accesses, likewise each after a schedule point. The slot belongs to the
+     * holder of the state word: the owner reads and writes it without an atomic while the word says
+     * SCHEDULING or SUBMITTING (its own, so nobody else may change it), and a thief touches it only
+     * while it holds the word in STEALING, which it enters by CAS from the owner's RUNNING and
+     * leaves with a releasing store of that same word. Each side's writes reach the other through
+     * the word: the thief's release pairs with the owner's next CAS out of RUNNING (at the end of
+     * a push or of its task), and the owner's release of RUNNING pairs with the thief's CAS. So a
+     * task put there is taken exactly once, and the owner's path pays no atomic for the slot.
+     * shutdownNow swaps it only once the processor is STOPPED.
      */
 
-    /** Any thread: a volatile read of runnext. */
+    /** Any thread: a volatile read of runnext (racy unless the caller holds the word). */
     Runnable runnext() {
         Interleavings.point();
         return runnext;
     }
 
     /**
-     * Owner only, having read the slot empty: a releasing store suffices, since nobody else can
-     * have filled it meanwhile. The release publishes the task's fields to the thief whose
-     * acquiring read (in {@link #casRunnext}) sees it.
+     * Holder of the word only: puts {@code task} there (null to empty it). The release publishes
+     * the task's fields to racy readers; a thief reads it only after acquiring the word.
      */
-    void fillEmptyRunnext(Runnable task) {
+    void setRunnext(Runnable task) {
         Interleavings.point();
         RUNNEXT.setRelease(this, task);
     }
 
-    /** Any thread: swaps the slot's content (volatile semantics); the previous task, or null. */
+    /** Holder of the word only: takes the task there, or null. */
+    Runnable takeRunnext() {
+        Runnable t = runnext();
+        if (t != null) {
+            setRunnext(null);
+        }
+        return t;
+    }
+
+    /**
+     * A thief: takes the runnext task of this processor while its task runs, if {@code seen} (a
+     * RUNNING word) is still its word; null when the slot is empty or the word moved on. The owner
+     * waits out the few steps in between (see {@link #leaveRunning}).
+     */
+    Runnable stealRunnext(int seen) {
+        if (runnext() == null || !casWord(seen, Scheduler.word(Scheduler.epochOf(seen), Scheduler.P_STEALING))) {
+            return null;
+        }
+        Runnable t = takeRunnext();
+        releaseWord(seen); // pairs with the owner's next CAS out of RUNNING: it sees the slot emptied
+        return t;
+    }
+
+    /**
+     * The owner: CASes its word from RUNNING under {@code epoch} to {@code next}, waiting while a
+     * thief holds it in STEALING; false when it is no longer the owner's RUNNING word (handed off,
+     * stopped).
+     */
+    boolean leaveRunning(int epoch, int next) {
+        int running = Scheduler.word(epoch, Scheduler.P_RUNNING);
+        int stealing = Scheduler.word(epoch, Scheduler.P_STEALING);
+        for (int spins = 0; ; spins++) {
+            if (casWord(running, next)) {
+                return true;
+            }
+            int s = word();
+            if (s == running) {
+                continue; // the thief left between our CAS and this read
+            }
+            if (s != stealing) {
+                return false;
+            }
+            Interleavings.spin(); // only the thief can move us on
+            if (spins < 100) {
+                Thread.onSpinWait(); // a thief's few steps
+            } else {
+                Thread.yield(); // a thief descheduled in the middle of them
+            }
+        }
+    }
+
+    /** Once STOPPED: swaps the slot's content atomically; the previous task, or null. */
     Runnable swapRunnext(Runnable task) {
         Interleavings.point();
         return (Runnable) RUNNEXT.getAndSet(this, task);
-    }
-
-    /** A thief: takes {@code seen} from the slot if it is still there (volatile semantics). */
-    boolean casRunnext(Runnable seen) {
-        Interleavings.point();
-        return RUNNEXT.compareAndSet(this, seen, null);
     }
 
     Processor(int id, int capacity, int fairnessInterval) {

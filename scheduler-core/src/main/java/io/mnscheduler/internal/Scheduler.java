@@ -57,7 +57,9 @@ import java.util.function.Supplier;
  * random stride coprime to the tier's size, as Go's randomOrder; with no placement, one tier holds
  * every other processor), stops at the first steal, and on the last of
  * STEAL_ROUNDS rounds also takes the runnext task of a processor whose task is still running (Go's
- * runqsteal with stealRunNextG), so a task readied by a task that then blocks is not stuck.
+ * runqsteal with stealRunNextG), so a task readied by a task that then blocks is not stuck. To do
+ * so it holds the victim's state word in STEALING for a few steps, so that the owner, who holds the
+ * word whenever it touches the slot, never pays an atomic for runnext (see Processor).
  *
  * Idling and wake-up. A worker that finds nothing parks on LockSupport and costs no CPU. With an
  * IdleStrategy configured, a searcher first backs off through it for LOW_LATENCY_SEARCH_NANOS.
@@ -78,13 +80,17 @@ import java.util.function.Supplier;
  *   RUNNING     inside a task
  *   SUBMITTING  inside a task, pushing onto its own queue (entered by CAS from RUNNING)
  *   BLOCKING    inside a task's blocking() section (entered by CAS from RUNNING)
+ *   STEALING    inside a task, while a thief takes runnext (entered by the thief's CAS from RUNNING,
+ *               left by its releasing store of the same RUNNING word)
  *   PARKED      parked with nothing to do
  *   HANDOFF     taken from its worker; a spare worker is on its way to claim it
  *   STOPPED     taken by shutdownNow, or left by an exiting worker; final
  * The owner moves SCHEDULING to RUNNING or PARKED with a releasing store (nobody else writes a
  * processor in SCHEDULING), and leaves RUNNING, BLOCKING and PARKED by CAS, because the monitor or
- * shutdownNow may have taken them. shutdownNow never CASes SCHEDULING or SUBMITTING: those last a
- * few steps of scheduler code, and it waits for them to end.
+ * shutdownNow may have taken them; an owner that finds its word in STEALING waits for the thief's
+ * few steps to end (Processor.leaveRunning). shutdownNow and the monitor never CAS SCHEDULING,
+ * SUBMITTING or STEALING: those last a few steps of scheduler code; shutdownNow waits for them to
+ * end, and the monitor tries again on its next tick.
  *
  * The monitor and hand-off (the M in M:N). A Monitor thread ticks (preemptionTick, 10 ms by
  * default), and parks once every processor has been parked for 50 ticks (whoever wakes a parked
@@ -147,7 +153,9 @@ import java.util.function.Supplier;
  * the arguments: RunQueue's tail store/head load against the thief's claim CAS/tail load; the
  * submitter's RMW in Idle.workerToNotify against the parking worker's fence before its final scan;
  * the releasing store of SUBMITTING's end against the CAS of shutdownNow, which makes the pushed
- * task visible to its drain.
+ * task visible to its drain; the releasing store that ends STEALING against the owner's next CAS
+ * out of RUNNING, and the owner's releasing store of RUNNING against the thief's CAS, which hand
+ * the runnext slot back and forth.
  * </pre>
  */
 public final class Scheduler {
@@ -163,6 +171,7 @@ public final class Scheduler {
     static final int P_STOPPED = 4;
     static final int P_HANDOFF = 5;     // taken from its worker; a spare is on its way
     static final int P_BLOCKING = 6;    // its task is inside blocking(); the worker reclaims it after, unless handed off
+    static final int P_STEALING = 7;    // its task runs; a thief holds the word for a few steps to take runnext
     private static final int STATUS_BITS = 3;
     private static final int STATUS_MASK = (1 << STATUS_BITS) - 1;
 
@@ -370,7 +379,7 @@ public final class Scheduler {
     boolean submitLocal(Worker w, Runnable task, boolean continuation) {
         Processor p = w.processor;
         int running = word(w.epoch, P_RUNNING);
-        if (p == null || !p.casWord(running, word(w.epoch, P_SUBMITTING))) {
+        if (p == null || !p.leaveRunning(w.epoch, word(w.epoch, P_SUBMITTING))) {
             // Not ours to push to: handed off, inside blocking(), or stopped. Submit as an outsider.
             if (continuation) {
                 return false;
@@ -391,14 +400,10 @@ public final class Scheduler {
             return true;
         }
         boolean queueWasEmpty = p.queue.isEmpty();
-        Runnable displaced = p.runnext();
-        if (displaced == null) {
-            p.fillEmptyRunnext(task); // thieves and shutdownNow only ever null it, so an empty slot is ours alone
-        } else {
-            displaced = p.swapRunnext(task); // a thief may take the old task meanwhile
-            if (displaced != null) {
-                push(p, displaced);
-            }
+        Runnable displaced = p.runnext(); // no atomic: SUBMITTING keeps thieves out (see Processor)
+        p.setRunnext(task);
+        if (displaced != null) {
+            push(p, displaced);
         }
         p.releaseWord(running); // pairs with the CAS in stopProcessor: the pushes above are visible to its drain
         if (queueWasEmpty) { // a push onto a queue that held tasks skips this: the push that filled it woke a worker (see the overview)
@@ -648,7 +653,7 @@ public final class Scheduler {
         int outcome;
         if (now == null) {
             outcome = LOST;
-        } else if (now.casWord(word(w.epoch, P_RUNNING), word(w.epoch, P_SCHEDULING))) {
+        } else if (now.leaveRunning(w.epoch, word(w.epoch, P_SCHEDULING))) {
             outcome = KEEP;
         } else {
             int s = now.word();
@@ -710,7 +715,7 @@ public final class Scheduler {
             }
         }
         if (p.runnextStreak < RUNNEXT_LIMIT) {
-            Runnable t = takeRunnext(p);
+            Runnable t = p.takeRunnext();
             if (t != null) {
                 p.runnextStreak++;
                 c.increment(Event.RUNNEXT_HIT);
@@ -722,7 +727,7 @@ public final class Scheduler {
             // to put it at). Without this, a task that keeps resubmitting itself lets the global
             // queue advance by one task per FAIRNESS_INTERVAL runs. (Fork-join work rarely pays the
             // lock here: its queue no longer overflows into the global queue; see pollOldestIfDue.)
-            Runnable t = takeRunnext(p);
+            Runnable t = p.takeRunnext();
             if (t != null) {
                 global.add(t);
                 p.runnextStreak = 0;
@@ -733,7 +738,7 @@ public final class Scheduler {
             p.runnextStreak = 0;
             return t;
         }
-        t = takeRunnext(p);
+        t = p.takeRunnext();
         if (t != null) {
             p.runnextStreak++;
             c.increment(Event.RUNNEXT_HIT);
@@ -783,13 +788,6 @@ public final class Scheduler {
         }
         p.oldestTakenNanos = now;
         return p.queue.pollOldest();
-    }
-
-    private static Runnable takeRunnext(Processor p) {
-        if (p.runnext() == null) {
-            return null;
-        }
-        return p.swapRunnext(null);
     }
 
     /** Owner only: takes a batch from the global queue, runs the first, queues the rest locally in FIFO pop order. */
@@ -872,10 +870,10 @@ public final class Scheduler {
                     p.counters.increment(Event.STEAL_OPERATION);
                     return p.queue.pop();
                 }
-                int vs = status(victim.state);
-                if (takeRunnext && (vs == P_RUNNING || vs == P_BLOCKING || vs == P_HANDOFF)) {
-                    Runnable task = victim.runnext();
-                    if (task != null && victim.casRunnext(task)) {
+                int vs = victim.word();
+                if (takeRunnext && status(vs) == P_RUNNING) {
+                    Runnable task = victim.stealRunnext(vs);
+                    if (task != null) {
                         p.counters.increment(Event.STOLEN);
                         p.counters.increment(Event.STEAL_OPERATION);
                         return task;
@@ -1051,7 +1049,7 @@ public final class Scheduler {
                     return;
                 }
             } else if (spins < 100) {
-                Thread.onSpinWait(); // SCHEDULING or SUBMITTING: a few steps of scheduler code
+                Thread.onSpinWait(); // SCHEDULING, SUBMITTING or STEALING: a few steps of scheduler code
             } else {
                 Thread.yield();
             }
@@ -1085,16 +1083,17 @@ public final class Scheduler {
             return processors.length;
         }
 
-        /** The word, with SUBMITTING shown as RUNNING: the same task, and the word a hand-off may CAS from. */
+        /** The word, with SUBMITTING and STEALING shown as RUNNING: the same task, and the word a hand-off may CAS from. */
         @Override
         public int stateWord(int i) {
             int w = processors[i].state;
-            return status(w) == P_SUBMITTING ? word(epochOf(w), P_RUNNING) : w;
+            int st = status(w);
+            return st == P_SUBMITTING || st == P_STEALING ? word(epochOf(w), P_RUNNING) : w;
         }
 
         @Override
         public boolean busy(int word) {
-            int st = status(word); // never SUBMITTING: stateWord shows it as RUNNING
+            int st = status(word); // never SUBMITTING or STEALING: stateWord shows them as RUNNING
             return st == P_RUNNING || st == P_BLOCKING;
         }
 
@@ -1207,7 +1206,7 @@ public final class Scheduler {
         if (handedOff) {
             w.processor = null;
         }
-        boolean marked = !handedOff && p.casWord(running, word(w.epoch, P_BLOCKING));
+        boolean marked = !handedOff && p.leaveRunning(w.epoch, word(w.epoch, P_BLOCKING));
         try {
             return section.call();
         } finally {

@@ -17,7 +17,9 @@ import java.util.function.Supplier;
  * choices at those points. Every schedule with at most {@code preemptionBound} preemptions (switches
  * away from a thread that could have continued) is run once, depth first, each on a fresh
  * {@link Execution}; after each, the execution's check runs. A failure reports the schedule, which
- * replays it exactly.
+ * replays it exactly. A thread at an {@link Interleavings#spin()} point waits for another to move:
+ * it is not scheduled again until some other thread takes a step (switching away from it is no
+ * preemption), and a schedule in which every live thread spins fails as a livelock.
  */
 public final class InterleavingExplorer {
     private static final int MAX_STEPS = 10_000;
@@ -86,11 +88,13 @@ public final class InterleavingExplorer {
         Semaphore[] go = new Semaphore[n];
         Semaphore yielded = new Semaphore(0);
         boolean[] done = new boolean[n]; // written by thread i before yielded.release(); read after acquire
+        boolean[] spinning = new boolean[n]; // likewise: thread i waits at a spin point for another to move
         AtomicReference<Throwable> failure = new AtomicReference<>();
         ThreadLocal<Integer> self = new ThreadLocal<>();
         Interleavings.install(() -> {
             Integer me = self.get();
             if (me != null) {
+                spinning[me] = Interleavings.spinning();
                 yielded.release();
                 go[me].acquireUninterruptibly();
             }
@@ -118,14 +122,17 @@ public final class InterleavingExplorer {
         int preemptions = 0;
         try {
             for (int step = 0; ; step++) {
-                int[] enabled = enabled(done);
+                int[] enabled = enabled(done, spinning);
                 if (enabled.length == 0) {
+                    if (enabled(done, new boolean[n]).length > 0) {
+                        throw new AssertionError("every live thread spins, waiting for another (livelock) in schedule " + describe(trace));
+                    }
                     break;
                 }
                 if (step > MAX_STEPS) {
                     throw new AssertionError("no progress after " + MAX_STEPS + " steps (livelock?) in schedule " + describe(trace));
                 }
-                boolean currentEnabled = current >= 0 && !done[current];
+                boolean currentEnabled = current >= 0 && !done[current] && !spinning[current];
                 int chosen = step < prefix.length ? prefix[step] : currentEnabled ? current : enabled[0];
                 trace.add(new Choice(enabled, chosen, current, currentEnabled, preemptions));
                 if (currentEnabled && chosen != current) {
@@ -134,6 +141,9 @@ public final class InterleavingExplorer {
                 current = chosen;
                 go[chosen].release();
                 yielded.acquireUninterruptibly();
+                if (!spinning[chosen]) {
+                    Arrays.fill(spinning, false); // it moved: a thread that spun may progress now
+                }
             }
             for (Thread t : threads) {
                 t.join();
@@ -155,8 +165,8 @@ public final class InterleavingExplorer {
         return trace;
     }
 
-    private static int[] enabled(boolean[] done) {
-        return java.util.stream.IntStream.range(0, done.length).filter(i -> !done[i]).toArray();
+    private static int[] enabled(boolean[] done, boolean[] spinning) {
+        return java.util.stream.IntStream.range(0, done.length).filter(i -> !done[i] && !spinning[i]).toArray();
     }
 
     private static String describe(List<Choice> trace) {

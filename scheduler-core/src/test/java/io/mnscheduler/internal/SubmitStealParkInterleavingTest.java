@@ -20,10 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the real search (steal rounds, the runnext steal on the last round, the global poll) and parks
  * through Idle's real final check, and the worker of processor 2 sleeps from the start.
  *
- * <p>After each schedule: every child came out exactly once (stolen, or still on processor 0, or
- * in the global queue); and if a child is still on processor 0, where its busy worker cannot run it
- * until its task ends, some other worker is awake or was handed to a submitter to wake. The second
- * is what skipping the wake-up check must not break. Any other outcome is forbidden.
+ * The thief takes runnext by holding processor 0's state word in STEALING for a few steps; in one
+ * variant the task then ends, and its worker, waiting out the thief, takes what is left as owner.
+ *
+ * <p>After each schedule: every child came out exactly once (stolen, taken by its owner, still on
+ * processor 0, or in the global queue); and if a child is still on processor 0, where its busy
+ * worker cannot run it until its task ends, some other worker is awake or was handed to a
+ * submitter to wake. The second is what skipping the wake-up check must not break. Any other
+ * outcome is forbidden.
  */
 class SubmitStealParkInterleavingTest {
 
@@ -45,11 +49,13 @@ class SubmitStealParkInterleavingTest {
         private final AtomicIntegerArray seen = new AtomicIntegerArray(8);
         private final int children;
         private final int searches;
+        private final boolean endsTask;
         private volatile boolean thiefBlocked; // written by the thief's thread, read by check() after it ended
 
-        Run(int children, int searches) {
+        Run(int children, int searches, boolean endsTask) {
             this.children = children;
             this.searches = searches;
+            this.endsTask = endsTask;
             assertTrue(engine.claim(submitter, busy));
             assertTrue(engine.claim(thief, thiefs));
             assertTrue(engine.claim(sleeper, engine.processor(2)));
@@ -66,9 +72,20 @@ class SubmitStealParkInterleavingTest {
         @Override
         public List<Runnable> threads() {
             return List.of(
-                    () -> { // the task on processor 0 submits its children, and is still running after
-                        for (int i = 0; i < children; i++) {
-                            assertTrue(engine.submitLocal(submitter, new Child(i), false));
+                    () -> { // the task on processor 0 submits its children, then runs on or ends
+                        Runnable task = () -> {
+                            for (int i = 0; i < children; i++) {
+                                assertTrue(engine.submitLocal(submitter, new Child(i), false));
+                            }
+                        };
+                        if (!endsTask) {
+                            task.run();
+                            return;
+                        }
+                        assertEquals(0, engine.runTask(submitter, busy, task), "the processor is kept");
+                        record(busy.takeRunnext()); // as its owner again, between tasks
+                        for (Runnable t; (t = busy.queue.pop()) != null; ) {
+                            record(t);
                         }
                     },
                     () -> { // the worker of processor 1: searches, runs what it stole, parks when it finds nothing
@@ -123,11 +140,16 @@ class SubmitStealParkInterleavingTest {
 
     @Test
     void twoSubmissionsAgainstAThiefThatParks() {
-        exploreAll(2, () -> new Run(2, 2));
+        exploreAll(2, () -> new Run(2, 2, false));
     }
 
     @Test
     void aSubmissionOntoANonEmptyQueueSkipsTheWakeUpCheck() {
-        exploreAll(3, () -> new Run(3, 2));
+        exploreAll(3, () -> new Run(3, 2, false));
+    }
+
+    @Test
+    void theTaskEndsWhileAThiefTakesItsRunnext() {
+        exploreAll(2, () -> new Run(2, 2, true));
     }
 }
