@@ -1,5 +1,6 @@
 package io.mnscheduler.internal;
 
+import io.mnscheduler.internal.queue.Task;
 import io.mnscheduler.spi.WorkerPlacement;
 import org.junit.jupiter.api.Test;
 
@@ -22,12 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HandOffInterleavingTest {
 
-    /** A numbered child task. */
-    private record Child(int id) implements Runnable {
-        @Override
-        public void run() {
-        }
-    }
 
     private static final class Run implements InterleavingExplorer.Execution {
         private final Scheduler engine = new Scheduler(1, 4, "explored-", null, null, WorkerPlacement.NONE,
@@ -67,7 +62,7 @@ class HandOffInterleavingTest {
         }
 
         private void record(Runnable r) {
-            if (r instanceof Child(int id)) {
+            if (r instanceof Task(int id)) {
                 seen.incrementAndGet(id);
             }
         }
@@ -79,7 +74,7 @@ class HandOffInterleavingTest {
                         assertTrue(engine.claim(owner, processor));
                         int outcome = engine.runTask(owner, processor, () -> {
                             for (int i = 0; i < children; i++) {
-                                engine.submitLocal(owner, new Child(i), false);
+                                engine.submitLocal(owner, new Task(i), false);
                             }
                         });
                         if (owner.processor != null) {
@@ -118,19 +113,14 @@ class HandOffInterleavingTest {
         }
     }
 
-    private static void exploreAll(int bound, java.util.function.Supplier<InterleavingExplorer.Execution> run) {
-        InterleavingExplorer.Result r = InterleavingExplorer.explore(run, bound, 300_000);
-        assertTrue(r.exhaustive(), "explored only " + r.schedules());
-        System.out.println("explored " + r.schedules() + " schedules");
-    }
 
     @Test
     void handOffAgainstATaskThatSubmits() {
-        exploreAll(2, () -> new Run(3, 1));
+        InterleavingExplorer.exploreAll(2, () -> new Run(3, 1));
     }
 
     @Test
     void repeatedHandOffAttemptsAgainstATaskThatSubmits() {
-        exploreAll(2, () -> new Run(2, 2));
+        InterleavingExplorer.exploreAll(2, () -> new Run(2, 2));
     }
 }

@@ -82,6 +82,19 @@ public final class InterleavingExplorer {
         return new Result(runs, true);
     }
 
+    /**
+     * Runs every schedule with at most {@code preemptionBound} preemptions and fails unless all of
+     * them (at most 300,000) ran; prints how many, and returns it.
+     */
+    public static long exploreAll(int preemptionBound, Supplier<Execution> executions) {
+        Result r = explore(executions, preemptionBound, 300_000);
+        if (!r.exhaustive()) {
+            throw new AssertionError("explored only " + r.schedules() + " schedules; more lie within the bound");
+        }
+        System.out.println("explored " + r.schedules() + " schedules");
+        return r.schedules();
+    }
+
     private static List<Choice> runOnce(Execution execution, int[] prefix) {
         List<Runnable> bodies = execution.threads();
         int n = bodies.size();

@@ -1,12 +1,12 @@
 package io.mnscheduler.internal;
 
+import io.mnscheduler.internal.queue.Task;
 import io.mnscheduler.spi.WorkerPlacement;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,12 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SubmitStealParkInterleavingTest {
 
-    /** A numbered child task. */
-    private record Child(int id) implements Runnable {
-        @Override
-        public void run() {
-        }
-    }
 
     private static final class Run implements InterleavingExplorer.Execution {
         private final Scheduler engine = new Scheduler(3, 4, "explored-", null, null, WorkerPlacement.NONE,
@@ -64,7 +58,7 @@ class SubmitStealParkInterleavingTest {
         }
 
         private void record(Runnable r) {
-            if (r instanceof Child(int id)) {
+            if (r instanceof Task(int id)) {
                 seen.incrementAndGet(id);
             }
         }
@@ -75,7 +69,7 @@ class SubmitStealParkInterleavingTest {
                     () -> { // the task on processor 0 submits its children, then runs on or ends
                         Runnable task = () -> {
                             for (int i = 0; i < children; i++) {
-                                assertTrue(engine.submitLocal(submitter, new Child(i), false));
+                                assertTrue(engine.submitLocal(submitter, new Task(i), false));
                             }
                         };
                         if (!endsTask) {
@@ -132,24 +126,19 @@ class SubmitStealParkInterleavingTest {
         }
     }
 
-    private static void exploreAll(int bound, Supplier<InterleavingExplorer.Execution> run) {
-        InterleavingExplorer.Result r = InterleavingExplorer.explore(run, bound, 300_000);
-        assertTrue(r.exhaustive(), "explored only " + r.schedules());
-        System.out.println("explored " + r.schedules() + " schedules");
-    }
 
     @Test
     void twoSubmissionsAgainstAThiefThatParks() {
-        exploreAll(2, () -> new Run(2, 2, false));
+        InterleavingExplorer.exploreAll(2, () -> new Run(2, 2, false));
     }
 
     @Test
     void aSubmissionOntoANonEmptyQueueSkipsTheWakeUpCheck() {
-        exploreAll(3, () -> new Run(3, 2, false));
+        InterleavingExplorer.exploreAll(3, () -> new Run(3, 2, false));
     }
 
     @Test
     void theTaskEndsWhileAThiefTakesItsRunnext() {
-        exploreAll(2, () -> new Run(2, 2, true));
+        InterleavingExplorer.exploreAll(2, () -> new Run(2, 2, true));
     }
 }

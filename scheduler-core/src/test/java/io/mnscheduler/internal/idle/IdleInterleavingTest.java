@@ -91,29 +91,24 @@ class IdleInterleavingTest {
         }
     }
 
-    private static void exploreAll(int bound, java.util.function.Supplier<InterleavingExplorer.Execution> run) {
-        InterleavingExplorer.Result r = InterleavingExplorer.explore(run, bound, 200_000);
-        assertTrue(r.exhaustive(), "explored only " + r.schedules());
-        System.out.println("explored " + r.schedules() + " schedules");
-    }
 
     @Test
     void oneWorkerParksAsOneTaskArrives() {
-        exploreAll(4, () -> new ParkRun(1, 0, 1));
+        InterleavingExplorer.exploreAll(4, () -> new ParkRun(1, 0, 1));
     }
 
     @Test
     void theLastSearcherParksWhileTheOtherWorkerSleeps() {
-        exploreAll(4, () -> new ParkRun(2, 1, 1));
+        InterleavingExplorer.exploreAll(4, () -> new ParkRun(2, 1, 1));
     }
 
     @Test
     void twoWorkersParkAsOneTaskArrives() {
-        exploreAll(3, () -> new ParkRun(2, 0, 1));
+        InterleavingExplorer.exploreAll(3, () -> new ParkRun(2, 0, 1));
     }
 
     @Test
     void twoWorkersParkAsTwoTasksArrive() {
-        exploreAll(2, () -> new ParkRun(2, 0, 2));
+        InterleavingExplorer.exploreAll(2, () -> new ParkRun(2, 0, 2));
     }
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every interleaving, up to a preemption bound, of the races the run queue must survive: push
@@ -97,41 +96,36 @@ class RunQueueInterleavingTest {
         }
     }
 
-    private static void exploreAll(int preemptionBound, java.util.function.Supplier<InterleavingExplorer.Execution> run) {
-        InterleavingExplorer.Result result = InterleavingExplorer.explore(run, preemptionBound, 200_000);
-        assertTrue(result.exhaustive(), "explored only " + result.schedules() + " schedules");
-        System.out.println("explored " + result.schedules() + " schedules");
-    }
 
     @Test
     void popAgainstStealOfTheLastTask() {
-        exploreAll(4, () -> new QueueRun(1, "p", "s"));
+        InterleavingExplorer.exploreAll(4, () -> new QueueRun(1, "p", "s"));
     }
 
     @Test
     void popAgainstStealOfOneOfTwo() {
-        exploreAll(4, () -> new QueueRun(2, "pp", "s"));
+        InterleavingExplorer.exploreAll(4, () -> new QueueRun(2, "pp", "s"));
     }
 
     @Test
     void pushAgainstSteal() {
-        exploreAll(3, () -> new QueueRun(2, "uuu", "ss"));
+        InterleavingExplorer.exploreAll(3, () -> new QueueRun(2, "uuu", "ss"));
     }
 
     @Test
     void twoThievesOnOneVictim() {
-        exploreAll(2, () -> new QueueRun(3, "pp", "s", "s"));
+        InterleavingExplorer.exploreAll(2, () -> new QueueRun(3, "pp", "s", "s"));
     }
 
     @Test
     void popThenPushAgainstTwoThievesTheTailAba() {
         // The schedule that lost a task in an earlier version needs 3 preemptions here: a second thief
         // reads the tail, the owner pops, the thief claims and copies, the owner pushes into the slot.
-        exploreAll(3, () -> new QueueRun(3, "pu", "s", "s"));
+        InterleavingExplorer.exploreAll(3, () -> new QueueRun(3, "pu", "s", "s"));
     }
 
     @Test
     void overflowAndPollOldestAgainstSteal() {
-        exploreAll(3, () -> new QueueRun(4, "fuo", "ss"));
+        InterleavingExplorer.exploreAll(3, () -> new QueueRun(4, "fuo", "ss"));
     }
 }

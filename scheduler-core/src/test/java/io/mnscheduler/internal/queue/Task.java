@@ -1,7 +1,7 @@
 package io.mnscheduler.internal.queue;
 
-/** A numbered task for queue tests; running it does nothing. */
-record Task(int id) implements Runnable {
+/** A numbered task for the queue and engine tests; running it does nothing. */
+public record Task(int id) implements Runnable {
     @Override
     public void run() {
     }
