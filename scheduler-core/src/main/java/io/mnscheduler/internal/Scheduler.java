@@ -65,11 +65,13 @@ import java.util.function.Supplier;
  * IdleStrategy configured, a searcher first backs off through it for LOW_LATENCY_SEARCH_NANOS.
  * A submission ends with Idle.workerToNotify(), which wakes a parked worker only when no worker
  * searches; Idle documents why no wake-up is lost. A worker's own submission skips it when its
- * queue already held tasks (as ForkJoinPool signals only a push onto an empty queue): the push
- * that made the queue non-empty notified, and a worker that parked since then did so after its
- * final check saw those tasks, or while a thief that emptied the queue in between still runs and
- * will search again. Either way the task is never stranded: its own worker pops it after the
- * current task, and the monitor hands the processor off if that task holds it while work waits.
+ * processor already held work, in runnext or in the queue (as ForkJoinPool signals only a push
+ * onto an empty queue): the submission that gave the processor that work notified, and a worker
+ * that parked since then did so after its final check saw that work (the check reads runnext
+ * too), or while a thief that emptied the processor in between still runs and will search again.
+ * So a task that submits two children, the first into runnext and the second displacing it into
+ * the queue, pays for one notification, not two. Either way the task is never stranded: its own
+ * worker takes it after the current task, and the monitor hands the processor off if that task holds it while work waits.
  * SubmitStealParkInterleavingTest explores this rule against a thief and a parking worker.
  * What is saved is a fence and a shared read per task on the hot path of fork-join work. The last searcher to find work wakes another
  * (Go's resetspinning), so a burst spreads over the workers.
@@ -399,14 +401,14 @@ public final class Scheduler {
             p.releaseWord(running);
             return true;
         }
-        boolean queueWasEmpty = p.queue.isEmpty();
         Runnable displaced = p.runnext(); // no atomic: SUBMITTING keeps thieves out (see Processor)
+        boolean wasEmpty = displaced == null && p.queue.isEmpty();
         p.setRunnext(task);
         if (displaced != null) {
             push(p, displaced);
         }
         p.releaseWord(running); // pairs with the CAS in stopProcessor: the pushes above are visible to its drain
-        if (queueWasEmpty) { // a push onto a queue that held tasks skips this: the push that filled it woke a worker (see the overview)
+        if (wasEmpty) { // p held work already: the submission that gave it that work woke a worker (see the overview)
             notifyWork();
         }
         return true;
