@@ -492,16 +492,37 @@ public final class Scheduler {
 
     /**
      * Runs the worker's processor until it is handed off (true: the worker becomes a spare) or the
-     * worker must leave (false). The processor can change inside blocking(), so it is re-read.
+     * worker must leave (false). The loop itself is in {@link #runSome}, which returns after
+     * {@link #RUN_BATCH} rounds: a loop that never returns is only ever compiled on stack (OSR),
+     * each such compilation is thrown away at its first uncommon trap, and until the next one is
+     * built the worker runs its scheduling loop in the interpreter or in profiled code. With two
+     * workers that left one worker three times slower than the other for seconds at a time. A
+     * method that returns is compiled as a whole and simply re-entered.
      */
     private boolean runProcessor(Worker w) {
         for (;;) {
+            int outcome = runSome(w);
+            if (outcome != MORE) {
+                return outcome == BECOME_SPARE;
+            }
+        }
+    }
+
+    private static final int MORE = 0;          // runSome: go on running the processor
+    private static final int BECOME_SPARE = 1;  // runSome: the processor was handed off
+    private static final int LEAVE = 2;         // runSome: the worker must exit
+    /** Rounds of the scheduling loop per call of runSome. */
+    private static final int RUN_BATCH = 128;
+
+    /** Up to RUN_BATCH rounds of the scheduling loop; the processor can change inside blocking(), so it is re-read. */
+    private int runSome(Worker w) {
+        for (int round = 0; round < RUN_BATCH; round++) {
             Processor p = w.processor;
             if (p == null) {
-                return true;
+                return BECOME_SPARE;
             }
             if (hardStopped()) {
-                return false;
+                return LEAVE;
             }
             Runnable task = nextLocal(p);
             if (task == null) {
@@ -510,12 +531,12 @@ public final class Scheduler {
             if (task == null) {
                 if (draining()) {
                     if (hardStopped() || !hasVisibleWork()) {
-                        return false;
+                        return LEAVE;
                     }
                     continue;
                 }
                 if (!park(w, p)) {
-                    return false;
+                    return LEAVE;
                 }
                 continue;
             }
@@ -523,9 +544,10 @@ public final class Scheduler {
                 stopSearching(w);
             }
             if (runTask(w, p, task) == STOPPED) {
-                return false;
+                return LEAVE;
             }
         }
+        return MORE;
     }
 
     /**
