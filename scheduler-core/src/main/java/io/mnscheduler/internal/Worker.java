@@ -5,11 +5,13 @@ import org.agrona.concurrent.IdleStrategy;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A worker (Go's M): a platform thread that runs the tasks of the processor it holds. A worker
- * whose processor was handed off while its task ran goes on running that task without one, then
- * becomes a spare: parked, waiting to be given a processor, and gone after the keep-alive.
+ * A worker's fields, laid out after Thread's own. Worker adds the padding behind them: the worker
+ * writes {@code current} twice per task, and without the padding the next object on the heap,
+ * often the next worker, whose header its own thread reads on every submission, shared that
+ * cache line. Which runs hit it depended on where the two objects fell, and those runs had one
+ * worker of two run fork-join work at a third of the other's speed.
  */
-final class Worker extends Thread {
+abstract class WorkerFields extends Thread {
     final Scheduler scheduler;             // final
     Processor processor;                   // the processor held, or null for a spare; this worker only (set by the assigner before wake or start)
     int epoch;                             // the tenure on that processor: its state word's epoch; same ownership
@@ -19,12 +21,26 @@ final class Worker extends Thread {
     Runnable current;                      // written by this worker around each task; read racily by shutdownNow
     final IdleStrategy idleStrategy;       // final; null: park as soon as the steal rounds fail
 
-    Worker(Scheduler scheduler, Processor processor, String name, IdleStrategy idleStrategy, int seed) {
+    WorkerFields(Scheduler scheduler, Processor processor, String name, IdleStrategy idleStrategy, int seed) {
         super(null, null, name, 0, false);
         this.scheduler = scheduler;
         this.processor = processor;
         this.idleStrategy = idleStrategy;
         this.random = 0x9E3779B9 * (seed + 1);
+    }
+}
+
+/**
+ * A worker (Go's M): a platform thread that runs the tasks of the processor it holds. A worker
+ * whose processor was handed off while its task ran goes on running that task without one, then
+ * becomes a spare: parked, waiting to be given a processor, and gone after the keep-alive.
+ */
+final class Worker extends WorkerFields {
+    long p00, p01, p02, p03, p04, p05, p06, p07;  // keeps the next object off the line of the fields above
+    long p10, p11, p12, p13, p14, p15, p16;
+
+    Worker(Scheduler scheduler, Processor processor, String name, IdleStrategy idleStrategy, int seed) {
+        super(scheduler, processor, name, idleStrategy, seed);
         setDaemon(true);
     }
 
