@@ -71,7 +71,8 @@ import java.util.function.Supplier;
  * too), or while a thief that emptied the processor in between still runs and will search again.
  * So a task that submits two children, the first into runnext and the second displacing it into
  * the queue, pays for one notification, not two. Either way the task is never stranded: its own
- * worker takes it after the current task, and the monitor hands the processor off if that task holds it while work waits.
+ * worker takes it after the current task, and the monitor hands the processor off if that task
+ * holds it while work waits.
  * SubmitStealParkInterleavingTest explores this rule against a thief and a parking worker.
  * What is saved is a fence and a shared read per task on the hot path of fork-join work. The last searcher to find work wakes another
  * (Go's resetspinning), so a burst spreads over the workers.
