@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a worker going to park, on the real engine: the task running on processor 0 submits children
  * through the real submitLocal (runnext filled by a releasing store when empty, swapped otherwise;
  * the wake-up check skipped when processor 0 already held work, in runnext or its queue), while
- * the worker of processor 1 searches with the real search (steal rounds, the runnext steal on the last round, the global poll) and parks
- * through Idle's real final check, and the worker of processor 2 sleeps from the start.
+ * the worker of processor 1 searches with the real search (steal rounds, the runnext steal on the
+ * last round, the global poll) and parks through Idle's real final check, and the worker of
+ * processor 2 sleeps from the start.
  *
  * The thief takes runnext by holding processor 0's state word in STEALING for a few steps; in one
  * variant the task then ends, and its worker, waiting out the thief, takes what is left as owner.
