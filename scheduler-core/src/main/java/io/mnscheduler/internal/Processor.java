@@ -51,6 +51,9 @@ final class Processor extends ProcessorPad1 {
     int fairnessCountdown;                 // owner only: ticks until the global queue is polled first
     int runnextStreak;                     // owner only: consecutive tasks taken from runnext
     long oldestTakenNanos;                 // owner only: when a fairness tick last took the oldest local task
+    boolean overflowed;                    // owner only: the queue overflowed at overflowNanos, less than a tick ago when last looked
+    long overflowNanos;                    // owner only: when the queue last overflowed into the global queue
+    long globalPollNanos;                  // owner only: when a fairness tick last took a global task while overflowed
     final ArrayDeque<Runnable> yielded;    // owner only: continuations that yielded here, oldest first
     int yieldedCount;                      // yielded's size: the owner writes opaque; the monitor and stats read opaque
     volatile Worker owner;                 // the worker holding it; written by that worker when it takes it; read by shutdownNow

@@ -1,5 +1,6 @@
 package io.mnscheduler.internal;
 
+import io.mnscheduler.internal.carrier.VirtualThreadRegistry;
 import io.mnscheduler.internal.carrier.VirtualThreadSupport;
 import io.mnscheduler.internal.idle.Idle;
 import io.mnscheduler.internal.monitor.Monitor;
@@ -16,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -141,16 +141,17 @@ import java.util.function.Supplier;
  * list, an owner-only FIFO behind everything else there (the LIFO queue has no back to put it at):
  * when the queue and runnext run dry the list moves into the queue, under a batch from the global
  * queue, so outside work still runs first, as behind Go's Gosched, and thieves can take it from
- * there; a fairness tick also takes its oldest. A yield thus costs no lock and no shared write. The first submission registers the thread in
- * liveVirtual; after each run of a continuation task, a worker that sees the thread TERMINATED
- * removes it. Continuations of started virtual threads are never refused: the JDK would throw the
+ * there; a fairness tick also takes its oldest. A yield thus costs no lock and no shared write. The
+ * first submission registers the thread in liveVirtual, in the stripe of the processor it starts on
+ * (VirtualThreadRegistry: no line shared between cores on the path of a thread's start or end);
+ * after each run of a continuation task, a worker that sees the thread TERMINATED removes it. Continuations of started virtual threads are never refused: the JDK would throw the
  * RejectedExecutionException into whoever unparked the thread and leave it stranded. So after
  * shutdown() new virtual threads are refused but started ones run on, and workers exit only once
  * none is alive. shutdownNow() with live virtual threads interrupts them and returns the plain tasks,
  * but keeps the processors running (a soft stop) until the last virtual thread ends; anything a
  * worker still finds then runs, so nothing is lost. A start and shutdownNow decide against each other
- * Dekker-style: the start increments virtualCount, then reads the run state; shutdownNow writes the
- * run state, then reads virtualCount.
+ * Dekker-style: the start raises its stripe's count, then reads the run state; shutdownNow writes
+ * the run state, then reads the counts.
  *
  * Memory ordering. Each field says who writes and reads it and in which mode. The pairs that carry
  * the arguments: RunQueue's tail store/head load against the thief's claim CAS/tail load; the
@@ -200,6 +201,8 @@ public final class Scheduler {
     static final int FAIRNESS_INTERVAL = 61;
     /** Rounds over all victims before a searcher gives up (Go's stealTries). */
     static final int STEAL_ROUNDS = 4;
+    /** Queued tasks per tick of wait between two oldest-first pops (see pollOldestIfDue). */
+    static final int OLDEST_PER_TICK_DEPTH = 32;
     /** How long a searcher backs off through a configured IdleStrategy before it parks. */
     static final long LOW_LATENCY_SEARCH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -225,8 +228,7 @@ public final class Scheduler {
     private final AtomicInteger liveWorkers;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile int runState;                // RUNNING..TERMINATED; raised under the global queue's lock, read anywhere
-    private final ConcurrentHashMap<Runnable, Thread> liveVirtual = new ConcurrentHashMap<>(); // continuation task -> its started virtual thread
-    private final AtomicInteger virtualCount = new AtomicInteger(); // live virtual threads; RMW on start and end, read by workers and shutdownNow
+    private final VirtualThreadRegistry liveVirtual;  // continuation task -> its started virtual thread, striped by processor
     private volatile boolean softStop;            // written once by shutdownNow when virtual threads were alive; read by workers
     private final Spares spares;                  // worker threads and the parked spares among them
     private final Monitor monitor;                // final
@@ -261,6 +263,7 @@ public final class Scheduler {
               Supplier<? extends IdleStrategy> idleStrategies, WorkerPlacement placement,
               long tickNanos, int handOffTicks, int maxWorkers, long keepAliveNanos, boolean startThreads) {
         this.processors = new Processor[parallelism];
+        this.liveVirtual = new VirtualThreadRegistry(parallelism + 1); // the last stripe: threads started off our processors
         this.idle = new Idle<>(parallelism);
         this.handler = handler;
         this.liveWorkers = new AtomicInteger(parallelism);
@@ -347,11 +350,11 @@ public final class Scheduler {
      */
     public void executeContinuation(Runnable task) {
         int kind = VirtualThreadSupport.startState(task); // no map lookup on the hot path of unparks and yields
-        if (kind == VirtualThreadSupport.START
-                || (kind == VirtualThreadSupport.UNKNOWN && !liveVirtual.containsKey(task))) {
-            startVirtual(task);
-        }
         Thread carrier = VirtualThreadSupport.currentCarrier();
+        if (kind == VirtualThreadSupport.START
+                || (kind == VirtualThreadSupport.UNKNOWN && !liveVirtual.contains(task))) {
+            startVirtual(task, carrier);
+        }
         if (carrier instanceof Worker w && w.scheduler == this && submitLocal(w, task, true)) {
             return;
         }
@@ -359,7 +362,7 @@ public final class Scheduler {
         notifyWork();
     }
 
-    private void startVirtual(Runnable task) {
+    private void startVirtual(Runnable task, Thread carrier) {
         Thread vt = VirtualThreadSupport.threadOf(task);
         if (vt == null) {
             if (runState != RUNNING) {
@@ -367,12 +370,24 @@ public final class Scheduler {
             }
             return; // cannot be told apart: runs, but shutdown cannot wait for it (logged once)
         }
-        virtualCount.incrementAndGet(); // RMW, then read the run state: pairs with shutdownNow's write, then read
+        int stripe = stripeOf(carrier);
+        liveVirtual.countStart(stripe); // counted, then read the run state: pairs with shutdownNow's write, then read
         if (runState != RUNNING) {
-            virtualCount.decrementAndGet();
+            liveVirtual.uncountStart(stripe);
             throw new RejectedExecutionException("Virtual thread " + vt + " rejected: the scheduler is shut down");
         }
-        liveVirtual.put(task, vt);
+        liveVirtual.store(stripe, task, vt);
+    }
+
+    /** The registry stripe for threads started on {@code carrier}: its processor's, or the shared last one. */
+    private int stripeOf(Thread carrier) {
+        if (carrier instanceof Worker w && w.scheduler == this) {
+            Processor p = w.processor; // read on the worker's own thread (a virtual thread mounted on it included)
+            if (p != null) {
+                return p.id;
+            }
+        }
+        return processors.length;
     }
 
     /**
@@ -426,6 +441,8 @@ public final class Scheduler {
         global.addBatch(batch, n + 1);
         Arrays.fill(batch, 0, n + 1, null);
         p.counters.increment(Event.OVERFLOW);
+        p.overflowed = true;
+        p.overflowNanos = System.nanoTime();
     }
 
     private void notifyWork() {
@@ -653,7 +670,7 @@ public final class Scheduler {
 
     /** Shut down and no virtual thread alive: workers leave once they find nothing. */
     private boolean draining() {
-        return runState >= SHUTDOWN && virtualCount.get() == 0;
+        return runState >= SHUTDOWN && liveVirtual.count() == 0;
     }
 
     /** Runs one task; says whether the worker still holds a processor after it (KEEP, LOST or STOPPED). */
@@ -671,8 +688,8 @@ public final class Scheduler {
         }
         w.current = null;
         Thread.interrupted(); // an interrupt meant for the task that ended must not reach the next one
-        if (virtualCount.get() != 0) {
-            afterContinuation(task);
+        if (VirtualThreadSupport.mayBeContinuation(task)) { // a class check: no shared line read per task
+            afterContinuation(task, p.id);
         }
         Processor now = w.processor; // blocking() may have given the worker another processor, or none
         int outcome;
@@ -693,17 +710,21 @@ public final class Scheduler {
         return outcome;
     }
 
-    /** Forgets a virtual thread whose continuation task just ran to its end. */
-    private void afterContinuation(Runnable task) {
-        if (!VirtualThreadSupport.mayBeContinuation(task)) {
-            return; // a plain task
-        }
+    /**
+     * Forgets a virtual thread whose continuation task just ran on processor {@code stripe}, if that
+     * run was its last. Another worker may also see it TERMINATED (it parked here, then was resumed
+     * and ended there before this look); the registry lets exactly one removal succeed.
+     */
+    private void afterContinuation(Runnable task, int stripe) {
         Thread vt = VirtualThreadSupport.threadOf(task);
         if (vt == null) {
-            vt = liveVirtual.get(task);
+            if (liveVirtual.count() == 0) {
+                return; // a plain task (its class could not be told apart from a continuation's)
+            }
+            vt = liveVirtual.get(stripe, task);
         }
-        if (vt != null && vt.getState() == Thread.State.TERMINATED && liveVirtual.remove(task) != null
-                && virtualCount.decrementAndGet() == 0 && runState >= SHUTDOWN) {
+        if (vt != null && vt.getState() == Thread.State.TERMINATED && liveVirtual.remove(stripe, task) != null
+                && runState >= SHUTDOWN && liveVirtual.count() == 0) {
             for (Worker sleeper : idle.notifyAllWorkers()) {
                 sleeper.wake(); // the last virtual thread is gone: let parked workers leave
             }
@@ -725,7 +746,7 @@ public final class Scheduler {
         ProcessorCounters c = p.counters;
         if (--p.fairnessCountdown == 0) {
             p.fairnessCountdown = FAIRNESS_INTERVAL;
-            Runnable t = global.poll();
+            Runnable t = overflowedRecently(p) && !globalPollDue(p) ? null : global.poll();
             if (t != null) {
                 c.increment(Event.GLOBAL_POLL);
                 return t;
@@ -746,12 +767,12 @@ public final class Scheduler {
                 c.increment(Event.RUNNEXT_HIT);
                 return t;
             }
-        } else if (global.size() != 0) {
+        } else if (global.size() != 0 && !overflowedRecently(p)) {
             // The streak is spent while outside work waits: the runnext task goes behind that work,
             // as Go puts a preempted goroutine on the global queue (a LIFO local queue has no back
             // to put it at). Without this, a task that keeps resubmitting itself lets the global
-            // queue advance by one task per FAIRNESS_INTERVAL runs. (Fork-join work rarely pays the
-            // lock here: its queue no longer overflows into the global queue; see pollOldestIfDue.)
+            // queue advance by one task per FAIRNESS_INTERVAL runs. Not while this processor's own
+            // overflow may be what waits there: see overflowedRecently.
             Runnable t = p.takeRunnext();
             if (t != null) {
                 global.add(t);
@@ -797,18 +818,53 @@ public final class Scheduler {
     }
 
     /**
-     * Owner only: the oldest local task, if none was taken this way for a tick. Under LIFO pops a
-     * task at the bottom of a busy queue would wait forever; taking the oldest once per tick bounds
-     * that wait (by the tasks above it times the tick), while a divide-and-conquer task tree keeps
-     * its depth-first order: taking the oldest starts the largest pending subtree, so doing it every
-     * 61st task, as the global poll, filled the queue with half-started subtrees until it overflowed.
+     * Owner only: whether this processor's queue overflowed within the last tick, so that the
+     * global queue holds its own older work. Pulling that work back in early (one task per
+     * FAIRNESS_INTERVAL runs, plus every runnext task whose streak is spent, sent behind it) is what
+     * kept a skynet tree overflowing for seconds: each task pulled back opened another subtree on
+     * top of the current one, which overflowed again. For that tick the processor works through its
+     * own queue; {@link #globalPollDue} still takes one global task per tick, so outside work keeps
+     * moving, and processors that did not overflow serve the global queue as usual.
+     */
+    private boolean overflowedRecently(Processor p) {
+        if (!p.overflowed) {
+            return false;
+        }
+        if (System.nanoTime() - p.overflowNanos < localFairnessNanos) {
+            return true;
+        }
+        p.overflowed = false;
+        return false;
+    }
+
+    /** Owner only: whether a tick has passed since a fairness tick last took a global task here. */
+    private boolean globalPollDue(Processor p) {
+        long now = System.nanoTime();
+        if (now - p.globalPollNanos < localFairnessNanos) {
+            return false;
+        }
+        p.globalPollNanos = now;
+        return true;
+    }
+
+    /**
+     * Owner only: the oldest local task, if none was taken this way for a while. Under LIFO pops a
+     * task at the bottom of a busy queue would wait forever; taking the oldest now and then bounds
+     * that wait, while a divide-and-conquer task tree keeps its depth-first order. The while is a
+     * tick per {@link #OLDEST_PER_TICK_DEPTH} tasks queued: taking the oldest starts the largest
+     * pending subtree on top of the current one, and at one a tick, skynet's subtrees (four to five
+     * ticks each on 2 cores) piled up until the queue overflowed and half of it went round through
+     * the global queue, for seconds at a time. Scaled, the pile levels off well below the capacity,
+     * and a task k places from the bottom still runs within k times capacity / 32 ticks.
      */
     private Runnable pollOldestIfDue(Processor p) {
-        if (p.queue.isEmpty()) {
+        int depth = p.queue.size();
+        if (depth == 0) {
             return null;
         }
         long now = System.nanoTime();
-        if (now - p.oldestTakenNanos < localFairnessNanos) {
+        long interval = localFairnessNanos * Math.max(1, depth / OLDEST_PER_TICK_DEPTH);
+        if (now - p.oldestTakenNanos < interval) {
             return null;
         }
         p.oldestTakenNanos = now;
@@ -986,7 +1042,7 @@ public final class Scheduler {
 
     public List<Runnable> shutdownNow() {
         global.close(() -> advanceRunState(STOP));
-        if (virtualCount.get() > 0) { // read after the STOP write: pairs with startVirtual
+        if (liveVirtual.count() > 0) { // read after the STOP write: pairs with startVirtual
             return softStop();
         }
         for (Processor p : processors) {
@@ -1025,14 +1081,12 @@ public final class Scheduler {
      */
     private List<Runnable> softStop() {
         softStop = true;
-        for (Thread vt : liveVirtual.values()) {
-            vt.interrupt();
-        }
+        liveVirtual.forEachThread(Thread::interrupt);
         for (Processor p : processors) {
             Worker w = p.owner;
             Runnable running = w.current;
             int st = status(p.state);
-            if ((st == P_RUNNING || st == P_BLOCKING) && running != null && !liveVirtual.containsKey(running)) {
+            if ((st == P_RUNNING || st == P_BLOCKING) && running != null && !liveVirtual.contains(running)) {
                 w.interrupt();
             }
         }
@@ -1043,7 +1097,7 @@ public final class Scheduler {
         global.drainTo(drained);
         List<Runnable> unstarted = new ArrayList<>();
         for (Runnable r : drained) {
-            if (liveVirtual.containsKey(r)) {
+            if (liveVirtual.contains(r)) {
                 global.add(r);
             } else {
                 unstarted.add(r);
@@ -1259,12 +1313,12 @@ public final class Scheduler {
 
     /** The virtual threads started and not yet seen to end; racy. */
     public List<Thread> liveVirtualThreadList() {
-        return List.copyOf(liveVirtual.values());
+        return List.copyOf(liveVirtual.threads());
     }
 
     /** Virtual threads started and not yet ended; racy. */
     public int liveVirtualThreads() {
-        return virtualCount.get();
+        return liveVirtual.count();
     }
 
     public long preemptionRequests() {
