@@ -2,6 +2,8 @@ package io.mnscheduler;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -57,6 +59,33 @@ class MonitorTest {
             blocker.run();
         });
         assertTrue(started.await(WAIT_S, TimeUnit.SECONDS));
+    }
+
+    @ParameterizedTest(name = "tick {0} ms")
+    @ValueSource(longs = {10, 1})
+    void aTaskThatBlocksAfterTheSchedulerIdledIsStillHandedOff(long tickMs) throws Exception {
+        // While every worker is parked the monitor looks less and less often, then sleeps until a
+        // worker is woken. After 1.5 s idle it is in the first stage at a 10 ms tick and in the
+        // second at 1 ms. Either way a task that then blocks must lose its only processor: the
+        // short tasks behind it can run only on a spare, and the blocker waits for them.
+        scheduler = WorkStealingScheduler.builder().parallelism(1).preemptionTick(Duration.ofMillis(tickMs)).build();
+        CountDownLatch warmedUp = new CountDownLatch(1);
+        scheduler.execute(warmedUp::countDown);
+        assertTrue(warmedUp.await(WAIT_S, TimeUnit.SECONDS));
+        Thread.sleep(1_500); // idle time, not a guess at a completion: the assertions hold for any length
+        CountDownLatch shortTasksDone = new CountDownLatch(100);
+        occupyTheProcessor(() -> {
+            try {
+                shortTasksDone.await(); // held until the tasks behind it have run
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        for (int i = 0; i < 100; i++) {
+            scheduler.execute(shortTasksDone::countDown);
+        }
+        assertTrue(shortTasksDone.await(WAIT_S, TimeUnit.SECONDS), "the queue behind the blocker ran");
+        assertTrue(scheduler.stats().handOffs() >= 1, "the processor was handed off");
     }
 
     @Test

@@ -42,14 +42,18 @@ import java.util.function.Supplier;
  * Tokio's LIFO slot) and the previous occupant moves into the queue, so a task just made ready
  * runs next and stays in cache. After RUNNEXT_LIMIT consecutive runnext tasks the queue is served
  * first, so two tasks that keep submitting each other cannot starve it; if the global queue holds
- * work then, the runnext task moves to its tail (Go's preempted goroutine), behind that work. Because the owner pops LIFO, a FAIRNESS_INTERVAL-th tick also takes the
- * oldest local task from the head, if none was taken so for a preemption tick (see pollOldestIfDue).
+ * work then, the runnext task moves to its tail (Go's preempted goroutine), behind that work.
+ * Because the owner pops LIFO, a FAIRNESS_INTERVAL-th tick also takes the oldest local task from
+ * the head, if none was taken so for a preemption tick per OLDEST_PER_TICK_DEPTH tasks queued (see
+ * pollOldestIfDue).
  *
  * Injection. Submissions from other threads go into the InjectionQueue (a ring under a lock, as in
  * Go and Tokio). When a local queue is full, the owner moves its older half plus the new task there
  * in one batch (Go's runqputslow). A worker polls the global queue first on every 61st tick (Go's
  * schedtick % 61), and otherwise when its own queue is empty, taking min(len / N + 1, capacity / 2)
- * tasks at once (Go's globrunqget).
+ * tasks at once (Go's globrunqget). For a tick after its queue overflowed, a processor polls it on
+ * at most one fairness tick per preemption tick and keeps its spent runnext task: the global queue
+ * then holds mostly its own overflow (see overflowedRecently).
  *
  * Stealing. A worker whose queue is empty asks Idle to become a searcher; at most half of the
  * unparked workers search at once. A searcher visits victims nearest first, by the distances of the

@@ -16,11 +16,16 @@ import java.util.concurrent.locks.LockSupport;
  * tick from there. (Go's sysmon starts at 20 µs because it also retakes processors from system
  * calls after 20 µs; here a {@code blocking()} section with work waiting hands off at once, and on
  * 2 cores a monitor waking every 20 µs took a core from the woken workers.) When every processor is
- * parked it keeps ticking for {@link #IDLE_TICKS_BEFORE_DEEP_SLEEP}
- * ticks and then parks too, and whoever wakes a worker unparks it, so an idle scheduler costs
- * nothing. The ticking stage keeps the unpark off the wake-up path of a scheduler that idles
- * briefly and often (a request every millisecond, say): there, waking the monitor on every
- * wake-up made it a third runnable thread beside the submitter and the woken worker.
+ * parked it keeps looking, {@link #IDLE_TICKS_BEFORE_DEEP_SLEEP} times, with the sleep between
+ * looks doubling from one tick to {@link #MAX_IDLE_SLEEP_TICKS}, and then parks too; whoever wakes a
+ * worker unparks it, so an idle scheduler costs nothing. The looking stage keeps the unpark off the
+ * wake-up path of a scheduler that idles briefly and often (a request every millisecond, say):
+ * there, waking the monitor on every wake-up made it a third runnable thread beside the submitter
+ * and the woken worker. The doubling is for the same scheduler: a look every tick while every
+ * worker was parked, a timer wake-up of a core that was otherwise idle, put the p99 of
+ * submit-to-start at 60-600 µs against ForkJoinPool's 25-60; with a look every second instead it
+ * was 17-66 µs. The price: a task that starts on a scheduler idle for a while, and then blocks or
+ * hogs, is seen up to MAX_IDLE_SLEEP_TICKS ticks late (Go's sysmon, idle, sleeps up to a minute).
  */
 public final class Monitor implements Runnable {
     /** What the monitor needs from the scheduler, by processor index. */
@@ -59,8 +64,10 @@ public final class Monitor implements Runnable {
         boolean terminated();
     }
 
-    /** Ticks every processor must be seen parked in a row before the monitor parks without a timeout. */
+    /** Looks that must each see every processor parked, in a row, before the monitor parks without a timeout. */
     static final int IDLE_TICKS_BEFORE_DEEP_SLEEP = 50;
+    /** The longest sleep between two looks while every processor is parked, in ticks. */
+    static final int MAX_IDLE_SLEEP_TICKS = 10;
 
     private final Target target;
     private final long tickNanos;
@@ -88,6 +95,7 @@ public final class Monitor implements Runnable {
     public void run() {
         thread = Thread.currentThread();
         int idleTicks = 0;
+        long idleSleep = tickNanos;
         while (!target.terminated()) {
             int parked = 0;
             for (int p = 0; p < lastTick.length; p++) {
@@ -125,12 +133,15 @@ public final class Monitor implements Runnable {
             }
             if (parked < lastTick.length) {
                 idleTicks = 0;
+                idleSleep = tickNanos;
                 LockSupport.parkNanos(this, tickNanos);
             } else if (++idleTicks < IDLE_TICKS_BEFORE_DEEP_SLEEP) {
-                LockSupport.parkNanos(this, tickNanos); // no one wakes us in this stage: we look each tick
+                LockSupport.parkNanos(this, idleSleep); // no one wakes us in this stage: we look now and then
+                idleSleep = Math.min(2 * idleSleep, tickNanos * MAX_IDLE_SLEEP_TICKS);
             } else {
                 deepSleep();
                 idleTicks = 0;
+                idleSleep = tickNanos;
             }
         }
     }
