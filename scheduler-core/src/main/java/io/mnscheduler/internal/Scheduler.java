@@ -148,7 +148,8 @@ import java.util.function.Supplier;
  * there; a fairness tick also takes its oldest. A yield thus costs no lock and no shared write. The
  * first submission registers the thread in liveVirtual, in the stripe of the processor it starts on
  * (VirtualThreadRegistry: no line shared between cores on the path of a thread's start or end);
- * after each run of a continuation task, a worker that sees the thread TERMINATED removes it. Continuations of started virtual threads are never refused: the JDK would throw the
+ * after each run of a continuation task, a worker that sees the thread TERMINATED removes it.
+ * Continuations of started virtual threads are never refused: the JDK would throw the
  * RejectedExecutionException into whoever unparked the thread and leave it stranded. So after
  * shutdown() new virtual threads are refused but started ones run on, and workers exit only once
  * none is alive. shutdownNow() with live virtual threads interrupts them and returns the plain tasks,

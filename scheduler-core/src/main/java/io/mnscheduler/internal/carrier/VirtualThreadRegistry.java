@@ -27,9 +27,8 @@ abstract class StripePad1 extends StripeFields {
  * per processor plus one for everything else. A thread is registered in the stripe of the processor
  * whose worker starts it and, since its children mostly run where they were started, usually ends
  * there too. So starting and ending a thread touch one stripe that stays in one core's cache,
- * where one shared map and one shared counter, written twice per thread by every worker, made
- * skynet's million threads a second bounce those cache lines between cores and ran at a third of
- * the speed for seconds at a time.
+ * where one shared map and one shared counter, written twice per thread by every worker, bounced
+ * between cores and took about a fifth of the CPU samples of skynet's million threads a second.
  *
  * <p>Each stripe is a small open-addressing table under its own lock, uncontended unless a thread
  * ends on another processor than the one that started it. Its {@code count} is written under the
@@ -120,24 +119,26 @@ public final class VirtualThreadRegistry {
      * registration succeeds).
      */
     public Thread remove(int first, Runnable task) {
-        Thread t = removeFrom(stripes[first], task);
-        for (int i = 0; t == null && i < stripes.length; i++) {
-            if (i != first) {
-                t = removeFrom(stripes[i], task);
-            }
-        }
-        return t;
+        return find(first, task, true);
     }
 
     /** The thread registered under {@code task}, or null; looks in stripe {@code first} before the others. */
     public Thread get(int first, Runnable task) {
-        Thread t = getFrom(stripes[first], task);
-        for (int i = 0; t == null && i < stripes.length; i++) {
-            if (i != first) {
-                t = getFrom(stripes[i], task);
+        return find(first, task, false);
+    }
+
+    private Thread find(int first, Runnable task, boolean remove) {
+        for (int i = -1; i < stripes.length; i++) {
+            if (i == first) {
+                continue; // looked at first
+            }
+            Stripe s = stripes[i < 0 ? first : i];
+            Thread t = remove ? removeFrom(s, task) : getFrom(s, task);
+            if (t != null) {
+                return t;
             }
         }
-        return t;
+        return null;
     }
 
     /** Whether {@code task} is registered. */

@@ -96,6 +96,8 @@ public final class Monitor implements Runnable {
         thread = Thread.currentThread();
         int idleTicks = 0;
         long idleSleep = tickNanos;
+        long maxIdleSleep = tickNanos > Long.MAX_VALUE / MAX_IDLE_SLEEP_TICKS
+                ? Long.MAX_VALUE : tickNanos * MAX_IDLE_SLEEP_TICKS; // a tick of centuries must not wrap
         while (!target.terminated()) {
             int parked = 0;
             for (int p = 0; p < lastTick.length; p++) {
@@ -137,7 +139,7 @@ public final class Monitor implements Runnable {
                 LockSupport.parkNanos(this, tickNanos);
             } else if (++idleTicks < IDLE_TICKS_BEFORE_DEEP_SLEEP) {
                 LockSupport.parkNanos(this, idleSleep); // no one wakes us in this stage: we look now and then
-                idleSleep = Math.min(2 * idleSleep, tickNanos * MAX_IDLE_SLEEP_TICKS);
+                idleSleep = idleSleep > maxIdleSleep / 2 ? maxIdleSleep : 2 * idleSleep;
             } else {
                 deepSleep();
                 idleTicks = 0;
