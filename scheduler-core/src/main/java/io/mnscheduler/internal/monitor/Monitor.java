@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  * there, waking the monitor on every wake-up made it a third runnable thread beside the submitter
  * and the woken worker. The doubling is for the same scheduler: a look every tick while every
  * worker was parked, a timer wake-up of a core that was otherwise idle, put the p99 of
- * submit-to-start at 60-600 µs against ForkJoinPool's 25-60; with a look every second instead it
+ * submit-to-start at 60-600 µs against ForkJoinPool's 24-67; with a look every second instead it
  * was 17-66 µs. The price: a task that starts on a scheduler idle for a while, and then blocks or
  * hogs, is seen up to MAX_IDLE_SLEEP_TICKS ticks late (Go's sysmon, idle, sleeps up to a minute).
  */
