@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -234,6 +235,7 @@ public final class Scheduler {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile int runState;                // RUNNING..TERMINATED; raised under the global queue's lock, read anywhere
     private final VirtualThreadRegistry liveVirtual;  // continuation task -> its started virtual thread, striped by processor
+    private final BooleanSupplier acceptingThreads = () -> runState == RUNNING; // final; asked by liveVirtual.register
     private volatile boolean softStop;            // written once by shutdownNow when virtual threads were alive; read by workers
     private final Spares spares;                  // worker threads and the parked spares among them
     private final Monitor monitor;                // final
@@ -375,13 +377,10 @@ public final class Scheduler {
             }
             return; // cannot be told apart: runs, but shutdown cannot wait for it (logged once)
         }
-        int stripe = stripeOf(carrier);
-        liveVirtual.countStart(stripe); // counted, then read the run state: pairs with shutdownNow's write, then read
-        if (runState != RUNNING) {
-            liveVirtual.uncountStart(stripe);
+        // Counted, then the run state read: pairs with shutdownNow's write, then read of the counts.
+        if (!liveVirtual.register(stripeOf(carrier), task, vt, acceptingThreads)) {
             throw new RejectedExecutionException("Virtual thread " + vt + " rejected: the scheduler is shut down");
         }
-        liveVirtual.store(stripe, task, vt);
     }
 
     /** The registry stripe for threads started on {@code carrier}: its processor's, or the shared last one. */

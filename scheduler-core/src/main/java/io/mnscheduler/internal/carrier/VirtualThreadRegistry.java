@@ -3,6 +3,7 @@ package io.mnscheduler.internal.carrier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 abstract class StripePad0 {
@@ -40,9 +41,9 @@ abstract class StripePad1 extends StripeFields {
  * the read begins and removed after it ends is counted, so a sum of 0 means no thread was alive
  * throughout the read. Threads registered during the read may be missed; callers that act on a 0
  * (the shutdown paths) first make new registrations impossible, and a registration that raced with
- * that is decided Dekker-style by the caller: {@link #countStart} is a write of a volatile count
- * before the caller reads the run state, and shutdown writes the run state before it reads the
- * counts.
+ * that is decided Dekker-style: {@link #register} writes the volatile count before it asks the
+ * caller whether it still accepts threads (the caller reads its run state), and shutdown writes
+ * the run state before it reads the counts.
  */
 public final class VirtualThreadRegistry {
     private static final int INITIAL_CAPACITY = 16; // a power of two
@@ -70,46 +71,28 @@ public final class VirtualThreadRegistry {
         }
     }
 
-    /** The number of stripes. */
-    public int stripes() {
-        return stripes.length;
-    }
-
     /**
-     * Counts a thread about to start, in stripe {@code stripe}; {@link #store} or
-     * {@link #uncountStart} follows. The caller reads the run state in between: this volatile write
-     * of the count comes first, so that a caller and a shutdown, which writes the run state and then
-     * reads {@link #count()}, cannot both miss each other.
-     */
-    public void countStart(int stripe) {
-        Stripe s = stripes[stripe];
-        synchronized (s) {
-            s.count = s.count + 1; // volatile write: pairs with the volatile reads in count()
-        }
-    }
-
-    /** Takes back a {@link #countStart} whose thread the caller then refused (a start after shutdown). */
-    public void uncountStart(int stripe) {
-        Stripe s = stripes[stripe];
-        synchronized (s) {
-            s.count = s.count - 1;
-        }
-    }
-
-    /**
-     * Stores {@code thread} under {@code task} in {@code stripe}, which {@link #countStart} already
-     * counted.
+     * Registers {@code thread} under {@code task} in stripe {@code stripe}, if {@code accepting}
+     * still says yes once the thread is counted; false (and nothing counted) when it says no. The
+     * count is a volatile write before {@code accepting} reads the caller's run state, so that a
+     * start and a shutdown, which writes the run state and then reads {@link #count()}, cannot both
+     * miss each other. One lock acquisition covers the count, the check and the store.
      *
-     * @throws IllegalStateException if {@code task} is registered already (the count is taken back)
+     * @throws IllegalStateException if {@code task} is registered already
      */
-    public void store(int stripe, Runnable task, Thread thread) {
+    public boolean register(int stripe, Runnable task, Thread thread, BooleanSupplier accepting) {
         Stripe s = stripes[stripe];
         synchronized (s) {
             if (indexOf(s, task) >= 0) {
-                s.count = s.count - 1;
                 throw new IllegalStateException("continuation task " + task + " is registered already");
             }
+            s.count = s.count + 1; // volatile write: pairs with the volatile reads in count()
+            if (!accepting.getAsBoolean()) {
+                s.count = s.count - 1;
+                return false;
+            }
             insert(s, task, thread);
+            return true;
         }
     }
 

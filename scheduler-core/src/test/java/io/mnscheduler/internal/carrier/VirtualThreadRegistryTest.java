@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -61,8 +62,7 @@ class VirtualThreadRegistryTest {
                 Runnable task = newTask();
                 Thread t = random.nextBoolean() ? thread : Thread.ofVirtual().unstarted(task);
                 int stripe = random.nextInt(stripes);
-                registry.countStart(stripe);
-                registry.store(stripe, task, t);
+                assertTrue(registry.register(stripe, task, t, () -> true), where);
                 model.put(task, t);
                 known.add(task);
             } else if (op < 90 && !known.isEmpty()) {
@@ -86,22 +86,26 @@ class VirtualThreadRegistryTest {
     void aTaskRegisteredTwiceIsRefusedAndNotCountedTwice() {
         VirtualThreadRegistry registry = new VirtualThreadRegistry(2);
         Runnable task = newTask();
-        registry.countStart(0);
-        registry.store(0, task, Thread.currentThread());
-        registry.countStart(1);
+        assertTrue(registry.register(0, task, Thread.currentThread(), () -> true));
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> registry.store(0, task, Thread.currentThread()));
+                () -> registry.register(0, task, Thread.currentThread(), () -> true));
         assertTrue(e.getMessage().contains("registered already"), e.getMessage());
         assertEquals(1, registry.count());
     }
 
     @Test
-    void aStartTakenBackLeavesNothingCounted() {
+    void aRefusedStartIsCountedWhileAskedAndNotAfter() {
+        // The count must already include the thread when the caller reads its run state.
         VirtualThreadRegistry registry = new VirtualThreadRegistry(3);
-        registry.countStart(2);
-        assertEquals(1, registry.count());
-        registry.uncountStart(2);
+        Runnable task = newTask();
+        int[] seen = new int[1];
+        assertFalse(registry.register(2, task, Thread.currentThread(), () -> {
+            seen[0] = registry.count();
+            return false;
+        }));
+        assertEquals(1, seen[0], "counted while the caller decided");
         assertEquals(0, registry.count());
+        assertNull(registry.get(0, task));
         assertNull(registry.remove(0, newTask()));
     }
 
@@ -119,8 +123,7 @@ class VirtualThreadRegistryTest {
         Runnable[] tasks = new Runnable[rounds];
         for (int i = 0; i < rounds; i++) {
             tasks[i] = newTask();
-            registry.countStart(i % 3);
-            registry.store(i % 3, tasks[i], Thread.currentThread());
+            registry.register(i % 3, tasks[i], Thread.currentThread(), () -> true);
         }
         AtomicInteger removed = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
@@ -162,8 +165,7 @@ class VirtualThreadRegistryTest {
                 SplittableRandom random = new SplittableRandom(stripe);
                 for (int i = 0; i < perThread; i++) {
                     Runnable task = newTask();
-                    registry.countStart(stripe);
-                    registry.store(stripe, task, Thread.currentThread());
+                    registry.register(stripe, task, Thread.currentThread(), () -> true);
                     mine.add(task);
                     if (random.nextInt(3) == 0) { // an end seen from another stripe first
                         Runnable victim = mine.remove(random.nextInt(mine.size()));
