@@ -99,25 +99,10 @@ public class WakeupLatencyBenchmark {
 
     @Benchmark
     public long wakeup_latency() {
-        Probe probe = new Probe();
-        long submitted = System.nanoTime();
-        ex.execute(probe);
-        long started;
-        while ((started = probe.started) == 0) {
-            Thread.onSpinWait();
-        }
+        long latency = Workloads.submitToStart(ex);
         if (measuring) {
-            latencies.recordValue(Math.max(0, started - submitted));
+            latencies.recordValue(latency);
         }
-        return started;
-    }
-
-    private static final class Probe implements Runnable {
-        volatile long started; // written once by the worker, read by the spinning submitter
-
-        @Override
-        public void run() {
-            started = System.nanoTime();
-        }
+        return latency;
     }
 }

@@ -277,6 +277,31 @@ public final class Workloads {
         return a;
     }
 
+    /**
+     * Submits one task to {@code ex} and spins until it has started; returns the time from the
+     * submission to the task's first instruction, in nanoseconds (both read with
+     * {@link System#nanoTime()}).
+     */
+    public static long submitToStart(Executor ex) {
+        StartProbe probe = new StartProbe();
+        long submitted = System.nanoTime();
+        ex.execute(probe);
+        long started;
+        while ((started = probe.started) == 0) {
+            Thread.onSpinWait();
+        }
+        return Math.max(0, started - submitted);
+    }
+
+    private static final class StartProbe implements Runnable {
+        volatile long started; // written once by the worker, read by the spinning submitter
+
+        @Override
+        public void run() {
+            started = System.nanoTime();
+        }
+    }
+
     /** Burns about {@code nanos} of CPU on the calling thread. */
     public static void spin(long nanos) {
         long until = System.nanoTime() + nanos;

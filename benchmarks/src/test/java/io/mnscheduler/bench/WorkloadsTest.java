@@ -38,6 +38,26 @@ class WorkloadsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"mn", "fjp", "fjp-async", "fixed", "kotlin"})
+    void submitToStartRunsTheTaskOnceAndMeasuresInsideTheCall(String peer) {
+        try (Peer.Pool pool = Peer.of(peer).open(2)) {
+            java.util.concurrent.atomic.AtomicInteger submitted = new java.util.concurrent.atomic.AtomicInteger();
+            Executor counting = task -> {
+                submitted.incrementAndGet();
+                pool.executor().execute(task);
+            };
+            for (int i = 0; i < 100; i++) {
+                long before = System.nanoTime();
+                long latency = Workloads.submitToStart(counting);
+                long call = System.nanoTime() - before;
+                org.junit.jupiter.api.Assertions.assertTrue(latency >= 0 && latency <= call,
+                        "latency " + latency + " ns outside the call's " + call + " ns");
+            }
+            assertEquals(100, submitted.get());
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void theExpectedAnswersAreTheKnownOnes() {
         assertEquals(499_999_500_000L, Workloads.skynetExpected(1_000_000));

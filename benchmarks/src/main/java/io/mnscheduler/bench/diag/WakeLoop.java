@@ -1,6 +1,7 @@
 package io.mnscheduler.bench.diag;
 
 import io.mnscheduler.WorkStealingScheduler;
+import io.mnscheduler.bench.Workloads;
 
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
@@ -25,15 +26,6 @@ public final class WakeLoop {
     private WakeLoop() {
     }
 
-    private static final class Probe implements Runnable {
-        volatile long started;
-
-        @Override
-        public void run() {
-            started = System.nanoTime();
-        }
-    }
-
     /** Runs the loop; see the class comment for the arguments. */
     public static void main(String[] args) throws InterruptedException {
         if (args.length != 3 || !(args[0].equals("mn") || args[0].equals("fjp"))) {
@@ -51,14 +43,7 @@ public final class WakeLoop {
                 long[] latency = new long[n];
                 for (int i = 0; i < n; i++) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-                    Probe probe = new Probe();
-                    long submitted = System.nanoTime();
-                    pool.execute(probe);
-                    long started;
-                    while ((started = probe.started) == 0) {
-                        Thread.onSpinWait();
-                    }
-                    latency[i] = started - submitted;
+                    latency[i] = Workloads.submitToStart(pool);
                 }
                 Arrays.sort(latency);
                 System.out.printf("%s round %d%s: p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f µs%n", args[0], round,
