@@ -45,26 +45,20 @@ class HandOffInterleavingTest {
             stillHeld(w, p);
             Runnable r = p.runnext;
             p.runnext = null;
-            record(r);
+            Task.countRun(r, seen);
             for (;;) {
                 stillHeld(w, p);
                 Runnable t = p.queue.pop();
                 if (t == null) {
                     return;
                 }
-                record(t);
+                Task.countRun(t, seen);
             }
         }
 
         private static void stillHeld(Worker w, Processor p) {
             assertEquals(Scheduler.word(w.epoch, Scheduler.P_SCHEDULING), p.word(),
                     "the word of a processor held by " + w.getName() + " changed under it");
-        }
-
-        private void record(Runnable r) {
-            if (r instanceof Task(int id)) {
-                seen.incrementAndGet(id);
-            }
         }
 
         @Override
@@ -106,7 +100,7 @@ class HandOffInterleavingTest {
             }
             processor.queue.drainTo(rest);
             engine.global().drainTo(rest);
-            rest.forEach(this::record);
+            rest.forEach(t -> Task.countRun(t, seen));
             for (int i = 0; i < children; i++) {
                 assertEquals(1, seen.get(i), "times child " + i + " came out");
             }

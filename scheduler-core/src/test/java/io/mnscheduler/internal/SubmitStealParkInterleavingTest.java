@@ -58,12 +58,6 @@ class SubmitStealParkInterleavingTest {
             busy.releaseWord(Scheduler.word(submitter.epoch, Scheduler.P_RUNNING)); // its task has started
         }
 
-        private void record(Runnable r) {
-            if (r instanceof Task(int id)) {
-                seen.incrementAndGet(id);
-            }
-        }
-
         @Override
         public List<Runnable> threads() {
             return List.of(
@@ -78,9 +72,9 @@ class SubmitStealParkInterleavingTest {
                             return;
                         }
                         assertEquals(0, engine.runTask(submitter, busy, task), "the processor is kept");
-                        record(busy.takeRunnext()); // as its owner again, between tasks
+                        Task.countRun(busy.takeRunnext(), seen); // as its owner again, between tasks
                         for (Runnable t; (t = busy.queue.pop()) != null; ) {
-                            record(t);
+                            Task.countRun(t, seen);
                         }
                     },
                     () -> { // the worker of processor 1: searches, runs what it stole, parks when it finds nothing
@@ -97,9 +91,9 @@ class SubmitStealParkInterleavingTest {
                             if (thief.searching) {
                                 engine.stopSearching(thief);
                             }
-                            record(t);
+                            Task.countRun(t, seen);
                             for (Runnable more; (more = thiefs.queue.pop()) != null; ) {
-                                record(more); // the rest of what it stole, run by its owner
+                                Task.countRun(more, seen); // the rest of what it stole, run by its owner
                             }
                         }
                     });
@@ -116,7 +110,7 @@ class SubmitStealParkInterleavingTest {
             boolean leftOnBusy = !left.isEmpty();
             assertFalse(thiefs.runnext != null || !thiefs.queue.isEmpty(), "the thief left stolen work unrun");
             engine.global().drainTo(left);
-            left.forEach(this::record);
+            left.forEach(t -> Task.countRun(t, seen));
             for (int i = 0; i < children; i++) {
                 assertEquals(1, seen.get(i), "times child " + i + " came out");
             }
