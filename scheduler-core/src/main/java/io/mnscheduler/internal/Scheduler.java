@@ -101,8 +101,9 @@ import java.util.function.Supplier;
  * end, and the monitor tries again on its next tick.
  *
  * The monitor and hand-off (the M in M:N). A Monitor thread ticks (preemptionTick, 10 ms by
- * default), and parks once every processor has been parked for 50 ticks (whoever wakes a parked
- * worker then unparks it, after the worker). It compares each processor's schedTick (tasks
+ * default). While every processor is parked it looks less often (the sleep doubles up to ten
+ * ticks), and after 50 such looks it parks (whoever wakes a parked worker then unparks it, after
+ * the worker). It compares each processor's schedTick (tasks
  * started, written opaque by the owner) with the last tick's. A task seen running for a whole tick
  * while work waits gets a preemption request (a flag the owner clears at its next task start);
  * still running handOffTicks - 1 ticks later, or sitting in blocking() while work waits, it loses

@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  * tick from there. (Go's sysmon starts at 20 µs because it also retakes processors from system
  * calls after 20 µs; here a {@code blocking()} section with work waiting hands off at once, and on
  * 2 cores a monitor waking every 20 µs took a core from the woken workers.) When every processor is
- * parked it keeps looking, {@link #IDLE_TICKS_BEFORE_DEEP_SLEEP} times, with the sleep between
+ * parked it keeps looking, {@link #IDLE_LOOKS_BEFORE_DEEP_SLEEP} times, with the sleep between
  * looks doubling from one tick to {@link #MAX_IDLE_SLEEP_TICKS}, and then parks too; whoever wakes a
  * worker unparks it, so an idle scheduler costs nothing. The looking stage keeps the unpark off the
  * wake-up path of a scheduler that idles briefly and often (a request every millisecond, say):
@@ -65,7 +65,7 @@ public final class Monitor implements Runnable {
     }
 
     /** Looks that must each see every processor parked, in a row, before the monitor parks without a timeout. */
-    static final int IDLE_TICKS_BEFORE_DEEP_SLEEP = 50;
+    static final int IDLE_LOOKS_BEFORE_DEEP_SLEEP = 50;
     /** The longest sleep between two looks while every processor is parked, in ticks. */
     static final int MAX_IDLE_SLEEP_TICKS = 10;
 
@@ -94,7 +94,7 @@ public final class Monitor implements Runnable {
     @Override
     public void run() {
         thread = Thread.currentThread();
-        int idleTicks = 0;
+        int idleLooks = 0;
         long idleSleep = tickNanos;
         long maxIdleSleep = tickNanos > Long.MAX_VALUE / MAX_IDLE_SLEEP_TICKS
                 ? Long.MAX_VALUE : tickNanos * MAX_IDLE_SLEEP_TICKS; // a tick of centuries must not wrap
@@ -134,15 +134,15 @@ public final class Monitor implements Runnable {
                 }
             }
             if (parked < lastTick.length) {
-                idleTicks = 0;
+                idleLooks = 0;
                 idleSleep = tickNanos;
                 LockSupport.parkNanos(this, tickNanos);
-            } else if (++idleTicks < IDLE_TICKS_BEFORE_DEEP_SLEEP) {
+            } else if (++idleLooks < IDLE_LOOKS_BEFORE_DEEP_SLEEP) {
                 LockSupport.parkNanos(this, idleSleep); // no one wakes us in this stage: we look now and then
                 idleSleep = idleSleep > maxIdleSleep / 2 ? maxIdleSleep : 2 * idleSleep;
             } else {
                 deepSleep();
-                idleTicks = 0;
+                idleLooks = 0;
                 idleSleep = tickNanos;
             }
         }
