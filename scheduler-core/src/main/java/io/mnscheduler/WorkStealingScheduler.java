@@ -1,6 +1,7 @@
 package io.mnscheduler;
 
 import io.mnscheduler.internal.Scheduler;
+import io.mnscheduler.internal.StatsView;
 import io.mnscheduler.internal.carrier.VirtualThreadSupport;
 import io.mnscheduler.internal.stats.ProcessorCounters;
 import io.mnscheduler.internal.stats.ProcessorCounters.Event;
@@ -258,22 +259,23 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
      * particular order; a racy snapshot, for monitoring and diagnostics.
      */
     public List<Thread> liveVirtualThreads() {
-        return scheduler.liveVirtualThreadList();
+        return scheduler.stats().liveVirtualThreadList();
     }
 
     /** A snapshot of the counters, totals and per processor; the values are read racily, without stopping anything. */
     public SchedulerStats stats() {
+        StatsView view = scheduler.stats();
         List<SchedulerStats.ProcessorStats> list = new ArrayList<>(parallelism());
         for (int i = 0; i < parallelism(); i++) {
-            ProcessorCounters c = scheduler.counters(i);
+            ProcessorCounters c = view.counters(i);
             list.add(new SchedulerStats.ProcessorStats(i,
                     c.get(Event.EXECUTED), c.get(Event.STOLEN), c.get(Event.STEAL_OPERATION),
                     c.get(Event.OVERFLOW), c.get(Event.GLOBAL_POLL), c.get(Event.RUNNEXT_HIT),
-                    c.get(Event.PARK), c.get(Event.UNPARK), scheduler.localDepth(i)));
+                    c.get(Event.PARK), c.get(Event.UNPARK), view.localDepth(i)));
         }
-        return SchedulerStats.of(list, scheduler.globalDepth(), scheduler.liveVirtualThreads(),
-                scheduler.executedWithoutProcessor(), scheduler.preemptionRequests(), scheduler.handOffs(),
-                scheduler.handOffsDelayed(), scheduler.workerThreads(), scheduler.peakWorkerThreads());
+        return SchedulerStats.of(list, view.globalDepth(), view.liveVirtualThreads(),
+                view.executedWithoutProcessor(), view.preemptionRequests(), view.handOffs(),
+                view.handOffsDelayed(), view.workerThreads(), view.peakWorkerThreads());
     }
 
     @Override

@@ -13,7 +13,7 @@ abstract class ProcessorPad0 {
 }
 
 abstract class ProcessorHot extends ProcessorPad0 {
-    volatile int state;            // (epoch << 3) | Scheduler.P_*: owner stores from SCHEDULING/SUBMITTING; CAS by owner, monitor, shutdownNow
+    volatile int state;            // (epoch << 3) | status (Processor.SCHEDULING..STEALING): owner stores from SCHEDULING/SUBMITTING; CAS by owner, monitor, shutdownNow
     volatile Runnable runnext;     // read and written by whoever holds the state word (owner: SCHEDULING/SUBMITTING; thief: STEALING), release stores; racy reads by others; swapped by shutdownNow once STOPPED
     int schedTick;                 // tasks started; owner writes opaque, the monitor reads opaque
     volatile boolean preempt;      // set by the monitor, cleared by the owner when its next task starts
@@ -25,20 +25,63 @@ abstract class ProcessorPad1 extends ProcessorHot {
 }
 
 /**
- * A processor (Go's P): the right to run tasks, with its run queue, its {@code runnext} slot and
- * its counters. Exactly one worker holds it at a time; the fields without a comment of their own
- * are touched only by that worker.
+ * A processor (Go's P): the right to run tasks, with its run queue, its {@code runnext} slot, its
+ * yield list and its counters, and the state word that says who holds it and what that holder is
+ * doing. Exactly one worker holds it at a time.
+ *
+ * <p>Owns: the state word's encoding and its accesses, and the {@code runnext} slot's protocol
+ * (section "Processor states" of the overview in {@code package-info.java}). Writes nothing of its
+ * own accord: every method here is one access, made by whoever the overview allows. The fields
+ * without a comment of their own are touched only by the holding worker; the comment says which
+ * part of the engine uses them.
  */
 final class Processor extends ProcessorPad1 {
+    /** Between tasks: popping, stealing, polling; only the owner moves the word out of it. */
+    static final int SCHEDULING = 0;
+    /** Inside a task. */
+    static final int RUNNING = 1;
+    /** Inside a task, pushing onto its own queue; entered by the owner's CAS from RUNNING. */
+    static final int SUBMITTING = 2;
+    /** The worker parked with nothing to do. */
+    static final int PARKED = 3;
+    /** Taken by shutdownNow, or left by an exiting worker; final. */
+    static final int STOPPED = 4;
+    /** Taken from its worker; a spare is on its way to claim it. */
+    static final int HANDOFF = 5;
+    /** Its task is inside blocking(); the worker reclaims it after, unless handed off. */
+    static final int BLOCKING = 6;
+    /** Its task runs; a thief holds the word for a few steps to take runnext. */
+    static final int STEALING = 7;
+    private static final int STATUS_BITS = 3;
+    private static final int STATUS_MASK = (1 << STATUS_BITS) - 1;
+
+    /** The status (SCHEDULING..STEALING) in a state word. */
+    static int status(int word) {
+        return word & STATUS_MASK;
+    }
+
+    /** The epoch (the holder's tenure) in a state word. */
+    static int epochOf(int word) {
+        return word >>> STATUS_BITS;
+    }
+
+    /** The state word of {@code status} under {@code epoch}. */
+    static int word(int epoch, int status) {
+        return (epoch << STATUS_BITS) | status;
+    }
+
     private static final VarHandle STATE;
     private static final VarHandle RUNNEXT;
     private static final VarHandle YIELDED_COUNT;
+    private static final VarHandle SCHED_TICK;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(ProcessorHot.class, "state", int.class);
-            RUNNEXT = MethodHandles.lookup().findVarHandle(ProcessorHot.class, "runnext", Runnable.class);
-            YIELDED_COUNT = MethodHandles.lookup().findVarHandle(Processor.class, "yieldedCount", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(ProcessorHot.class, "state", int.class);
+            RUNNEXT = lookup.findVarHandle(ProcessorHot.class, "runnext", Runnable.class);
+            SCHED_TICK = lookup.findVarHandle(ProcessorHot.class, "schedTick", int.class);
+            YIELDED_COUNT = lookup.findVarHandle(Processor.class, "yieldedCount", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -47,20 +90,21 @@ final class Processor extends ProcessorPad1 {
     final int id;                          // final
     final RunQueue queue;                  // final; see RunQueue for who may call what
     final ProcessorCounters counters;      // final; single writer: the holding worker
-    final Runnable[] scratch;              // owner only: batches moved to or from the global queue
-    int fairnessCountdown;                 // owner only: ticks until the global queue is polled first
-    int runnextStreak;                     // owner only: consecutive tasks taken from runnext
-    long oldestTakenNanos;                 // owner only: when a fairness tick last took the oldest local task
-    boolean overflowed;                    // owner only: the queue overflowed at overflowNanos, less than a tick ago when last looked
-    long overflowNanos;                    // owner only: when the queue last overflowed into the global queue
-    long globalPollNanos;                  // owner only: when a fairness tick last took a global task while overflowed
+    final Runnable[] scratch;              // owner only (TaskOrder): batches moved to or from the global queue
+    int fairnessCountdown;                 // owner only (TaskOrder): ticks until the global queue is polled first
+    int runnextStreak;                     // owner only (TaskOrder): consecutive tasks taken from runnext
+    long oldestTakenNanos;                 // owner only (TaskOrder): when a fairness tick last took the oldest local task
+    boolean overflowed;                    // owner only (TaskOrder): the queue overflowed at overflowNanos, less than a tick ago when last looked
+    long overflowNanos;                    // owner only (TaskOrder): when the queue last overflowed into the global queue
+    long globalPollNanos;                  // owner only (TaskOrder): when a fairness tick last took a global task while overflowed
     final ArrayDeque<Runnable> yielded;    // owner only: continuations that yielded here, oldest first
     int yieldedCount;                      // yielded's size: the owner writes opaque; the monitor and stats read opaque
-    volatile Worker owner;                 // the worker holding it; written by that worker when it takes it; read by shutdownNow
+    volatile Worker owner;                 // the worker holding it; written by that worker when it takes it (HandOff.claim); read by shutdownNow
 
     /*
      * The state word's accesses, each after a schedule point (see Interleavings), so that the
-     * hand-off protocol can be explored; Scheduler's overview says who may make which transition.
+     * hand-off protocol can be explored; the overview's "Processor states" says who may make which
+     * transition.
      */
 
     /** A volatile read of the state word. */
@@ -129,7 +173,7 @@ final class Processor extends ProcessorPad1 {
      * waits out the few steps in between (see {@link #leaveRunning}).
      */
     Runnable stealRunnext(int seen) {
-        if (runnext() == null || !casWord(seen, Scheduler.word(Scheduler.epochOf(seen), Scheduler.P_STEALING))) {
+        if (runnext() == null || !casWord(seen, word(epochOf(seen), STEALING))) {
             return null;
         }
         Runnable t = takeRunnext();
@@ -143,8 +187,8 @@ final class Processor extends ProcessorPad1 {
      * stopped).
      */
     boolean leaveRunning(int epoch, int next) {
-        int running = Scheduler.word(epoch, Scheduler.P_RUNNING);
-        int stealing = Scheduler.word(epoch, Scheduler.P_STEALING);
+        int running = word(epoch, RUNNING);
+        int stealing = word(epoch, STEALING);
         for (int spins = 0; ; spins++) {
             if (casWord(running, next)) {
                 return true;
@@ -169,6 +213,16 @@ final class Processor extends ProcessorPad1 {
     Runnable swapRunnext(Runnable task) {
         Interleavings.point();
         return (Runnable) RUNNEXT.getAndSet(this, task);
+    }
+
+    /** Owner only: a task starts; the monitor's measure of progress (an opaque write). */
+    void countTaskStart() {
+        SCHED_TICK.setOpaque(this, schedTick + 1);
+    }
+
+    /** The monitor: tasks started here so far (an opaque read). */
+    int schedTickOpaque() {
+        return (int) SCHED_TICK.getOpaque(this);
     }
 
     Processor(int id, int capacity, int fairnessInterval) {

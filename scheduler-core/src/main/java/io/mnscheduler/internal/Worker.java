@@ -1,5 +1,6 @@
 package io.mnscheduler.internal;
 
+import io.mnscheduler.internal.carrier.VirtualThreadSupport;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.locks.LockSupport;
@@ -12,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * worker of two run fork-join work at a third of the other's speed.
  */
 abstract class WorkerFields extends Thread {
-    final Scheduler scheduler;             // final
+    final Scheduler scheduler;             // final: the engine this worker belongs to (tells ours from another's)
     Processor processor;                   // the processor held, or null for a spare; this worker only (set by the assigner before wake or start)
     int epoch;                             // the tenure on that processor: its state word's epoch; same ownership
     volatile boolean notified;             // set by the waker before LockSupport.unpark, cleared by this worker
@@ -33,7 +34,9 @@ abstract class WorkerFields extends Thread {
 /**
  * A worker (Go's M): a platform thread that runs the tasks of the processor it holds. A worker
  * whose processor was handed off while its task ran goes on running that task without one, then
- * becomes a spare: parked, waiting to be given a processor, and gone after the keep-alive.
+ * becomes a spare: parked, waiting to be given a processor, and gone after the keep-alive. Its
+ * thread runs {@link WorkerLoop#run}; this class only owns the thread's fields and its park and
+ * wake-up primitive.
  */
 final class Worker extends WorkerFields {
     long p00, p01, p02, p03, p04, p05, p06, p07;  // keeps the next object off the line of the fields above
@@ -46,7 +49,16 @@ final class Worker extends WorkerFields {
 
     @Override
     public void run() {
-        scheduler.runWorker(this);
+        scheduler.loop().run(this);
+    }
+
+    /** The worker running the caller: the current thread, or the carrier of the current virtual thread; null if neither is one. */
+    static Worker current() {
+        Thread t = Thread.currentThread();
+        if (t.isVirtual()) {
+            t = VirtualThreadSupport.currentCarrier();
+        }
+        return t instanceof Worker w ? w : null;
     }
 
     /** Wakes this worker from {@link #awaitNotified()}; any thread. */

@@ -1,11 +1,183 @@
 /**
- * The scheduler's internals; not exported. {@code Scheduler} carries the implementation overview.
+ * The scheduler's internals; not exported. This page is the one place for the big picture: first
+ * which file owns what, then the implementation overview, whose sections name the files that
+ * implement them. Each file's class comment says what it owns, which state it may write, and which
+ * section it implements; a part reaches another only through the few methods that comment names.
+ *
+ * <h2>Files</h2>
  * <ul>
- *   <li>{@code Scheduler}: the engine: submission, the worker loop, stealing, parking, shutdown.</li>
- *   <li>{@code Processor}: a processor (P): run queue, runnext slot, state word, counters.</li>
- *   <li>{@code Worker}: a worker (M): the platform thread that holds a processor, and its parking.</li>
+ *   <li>{@code Scheduler}: the wiring: builds and connects the parts, starts the threads, the entry
+ *       point of {@code WorkStealingScheduler}.</li>
+ *   <li>{@code RunState}: RUNNING, SHUTDOWN, STOP, TERMINATED; the soft stop; live workers and termination.</li>
+ *   <li>{@code Processor}: a processor (P): run queue, runnext slot, yield list, counters, and its state
+ *       word (statuses, epochs, the accesses each transition uses).</li>
+ *   <li>{@code Worker}: a worker (M): the platform thread, its fields, and its park and wake-up primitive.</li>
+ *   <li>{@code Submission}: every way a task enters: outside, local (runnext), virtual-thread continuations.</li>
+ *   <li>{@code WorkerLoop}: a worker's life: claim a processor, the scheduling loop, running a task, exit.</li>
+ *   <li>{@code TaskOrder}: which task runs next (runnext streaks, fairness ticks, oldest-first pops,
+ *       global refill) and where an overflowing push goes.</li>
+ *   <li>{@code Stealing}: searching: steal rounds over the victims, nearest first.</li>
  *   <li>{@code VictimOrder}: the order a worker visits victims in: nearest tier first, random within a tier.</li>
+ *   <li>{@code Parking}: parking a worker after the final look, and waking one after a submission.</li>
+ *   <li>{@code HandOff}: hand-off of a processor to a spare, claims, spares waiting for a processor,
+ *       {@code checkpoint()} and {@code blocking()}.</li>
+ *   <li>{@code Spares}: the worker threads under the cap, and the parked spares among them.</li>
+ *   <li>{@code MonitorView}: what the monitor thread sees of the processors and may do to them.</li>
+ *   <li>{@code Shutdown}: {@code shutdown()}, {@code shutdownNow()}: stopping, draining, the soft stop.</li>
+ *   <li>{@code StatsView}: the counters and depths that {@code stats()} reads.</li>
  *   <li>{@code Interleavings}: schedule points for the interleaving explorer, compiled out in normal runs.</li>
+ *   <li>Subpackages: {@code queue/} (RunQueue, InjectionQueue), {@code idle/} (Idle), {@code monitor/}
+ *       (Monitor), {@code carrier/} (virtual threads), {@code stats/} (ProcessorCounters).</li>
  * </ul>
+ *
+ * <pre>
+ * Implementation Overview
+ *
+ * Processors (Processor, Worker, Scheduler). There are N processors (Go's P), each with a bounded
+ * RunQueue and a runnext slot, and N workers (Go's M), platform threads that each hold one
+ * processor. A task (Go's G) is a Runnable; nothing is allocated per task.
+ *
+ * Local queues (queue/RunQueue; the policy in TaskOrder; pushes in Submission). The holder of a
+ * processor pushes and pops at the tail of its RunQueue without a CAS; thieves take the older half
+ * from the head in one claim (see RunQueue for the protocol and its memory-ordering argument). A
+ * task submitted from a worker goes into runnext (Go's runnext, Tokio's LIFO slot) and the previous
+ * occupant moves into the queue, so a task just made ready runs next and stays in cache. After
+ * RUNNEXT_LIMIT consecutive runnext tasks the queue is served first, so two tasks that keep
+ * submitting each other cannot starve it; if the global queue holds work then, the runnext task
+ * moves to its tail (Go's preempted goroutine), behind that work. Because the owner pops LIFO, a
+ * FAIRNESS_INTERVAL-th tick also takes the oldest local task from the head, if none was taken so
+ * for a preemption tick per OLDEST_PER_TICK_DEPTH tasks queued (see TaskOrder.pollOldestIfDue).
+ *
+ * Injection (queue/InjectionQueue; polls and overflow in TaskOrder). Submissions from other threads
+ * go into the InjectionQueue (a ring under a lock, as in Go and Tokio). When a local queue is full,
+ * the owner moves its older half plus the new task there in one batch (Go's runqputslow). A worker
+ * polls the global queue first on every 61st tick (Go's schedtick % 61), and otherwise when its own
+ * queue is empty, taking min(len / N + 1, capacity / 2) tasks at once (Go's globrunqget). For a
+ * tick after its queue overflowed, a processor polls it on at most one fairness tick per preemption
+ * tick and keeps its spent runnext task: the global queue then holds mostly its own overflow (see
+ * TaskOrder.overflowedRecently).
+ *
+ * Stealing (Stealing, VictimOrder; the runnext side in Processor). A worker whose queue is empty
+ * asks Idle to become a searcher; at most half of the unparked workers search at once. A searcher
+ * visits victims nearest first, by the distances of the WorkerPlacement (NUMA nodes, say), and at
+ * equal distance in a random order (a random start and a random stride coprime to the tier's size,
+ * as Go's randomOrder; with no placement, one tier holds every other processor), stops at the first
+ * steal, and on the last of STEAL_ROUNDS rounds also takes the runnext task of a processor whose
+ * task is still running (Go's runqsteal with stealRunNextG), so a task readied by a task that then
+ * blocks is not stuck. To do so it holds the victim's state word in STEALING for a few steps, so
+ * that the owner, who holds the word whenever it touches the slot, never pays an atomic for runnext
+ * (see Processor).
+ *
+ * Idling and wake-up (Parking; the counting in idle/Idle). A worker that finds nothing parks on
+ * LockSupport and costs no CPU. With an IdleStrategy configured, a searcher first backs off through
+ * it for LOW_LATENCY_SEARCH_NANOS. A submission ends with Parking.notifyWork (Idle.workerToNotify),
+ * which wakes a parked worker only when no worker searches; Idle documents why no wake-up is lost.
+ * A worker's own submission skips it when its processor already held work, in runnext or in the
+ * queue (as ForkJoinPool signals only a push onto an empty queue): the submission that gave the
+ * processor that work notified, and a worker that parked since then did so after its final check
+ * saw that work (the check reads runnext too), or while a thief that emptied the processor in
+ * between still runs and will search again. So a task that submits two children, the first into
+ * runnext and the second displacing it into the queue, pays for one notification, not two. Either
+ * way the task is never stranded: its own worker takes it after the current task, and the monitor
+ * hands the processor off if that task holds it while work waits. SubmitStealParkInterleavingTest
+ * explores this rule against a thief and a parking worker. What is saved is a fence and a shared
+ * read per task on the hot path of fork-join work. The last searcher to find work wakes another
+ * (Go's resetspinning), so a burst spreads over the workers.
+ *
+ * Processor states (Processor; transitions made by WorkerLoop, Submission, Stealing, Parking,
+ * HandOff and Shutdown, each a named method of Processor). Each processor's state word holds an
+ * epoch (the current worker's tenure) and a status saying what that worker is doing:
+ *   SCHEDULING  between tasks: popping, stealing, polling (owner-only transitions out of it)
+ *   RUNNING     inside a task
+ *   SUBMITTING  inside a task, pushing onto its own queue (entered by CAS from RUNNING)
+ *   BLOCKING    inside a task's blocking() section (entered by CAS from RUNNING)
+ *   STEALING    inside a task, while a thief takes runnext (entered by the thief's CAS from RUNNING,
+ *               left by its releasing store of the same RUNNING word)
+ *   PARKED      parked with nothing to do
+ *   HANDOFF     taken from its worker; a spare worker is on its way to claim it
+ *   STOPPED     taken by shutdownNow, or left by an exiting worker; final
+ * The owner moves SCHEDULING to RUNNING or PARKED with a releasing store (nobody else writes a
+ * processor in SCHEDULING), and leaves RUNNING, BLOCKING and PARKED by CAS, because the monitor or
+ * shutdownNow may have taken them; an owner that finds its word in STEALING waits for the thief's
+ * few steps to end (Processor.leaveRunning). shutdownNow and the monitor never CAS SCHEDULING,
+ * SUBMITTING or STEALING: those last a few steps of scheduler code; shutdownNow waits for them to
+ * end, and the monitor tries again on its next tick.
+ *
+ * The monitor and hand-off, the M in M:N (monitor/Monitor decides, MonitorView shows it the
+ * processors, HandOff hands off, Spares keeps the spare threads). A Monitor thread ticks
+ * (preemptionTick, 10 ms by default). While every processor is parked it looks less often (the
+ * sleep doubles up to ten ticks), and after 50 such looks it parks (whoever wakes a parked worker
+ * then unparks it, after the worker). It compares each processor's schedTick (tasks started,
+ * written opaque by the owner) with the last tick's. A task seen running for a whole tick while
+ * work waits gets a preemption request (a flag the owner clears at its next task start); still
+ * running handOffTicks - 1 ticks later, or sitting in blocking() while work waits, it loses its
+ * processor: HandOff.handOff reserves a spare under the worker cap (a parked one, or room for a new
+ * thread; at the cap it counts a delay and retries next tick), then CASes the state word from the
+ * exact word it saw to (epoch + 1, HANDOFF), and gives the processor to the spare, which claims it
+ * by CAS from HANDOFF to SCHEDULING. checkpoint() and blocking() hand off the same way, from the
+ * worker itself. The old worker keeps running its task without a processor; when the task returns,
+ * its CAS back to SCHEDULING fails on the epoch, and it takes a processor still in HANDOFF (the
+ * designated spare's claim then fails) or parks as a spare, leaving after spareKeepAlive.
+ *
+ * Why a hand-off neither loses nor duplicates a task (HandOff, Submission, WorkerLoop). The queue,
+ * runnext, yield list and counters of a processor are only ever touched as owner by the worker
+ * whose epoch is in the state word, and every owner operation that races a hand-off starts with a
+ * CAS or a check of that word: Submission.submitLocal CASes RUNNING to SUBMITTING under its own
+ * epoch, so after a hand-off it fails and the task goes to the global queue instead; the end of a
+ * task CASes RUNNING to SCHEDULING under its epoch, so a worker that lost its processor never pops
+ * from it again; the hand-off CAS fails if the word changed (the task returned, or SUBMITTING), so
+ * a processor is never taken mid-push. The tasks themselves never move during a hand-off: they stay
+ * in the processor's queue and runnext, and the next owner (or a thief) takes them with the usual
+ * exactly-once operations. A processor in HANDOFF has one claim that can succeed: each claimant
+ * CASes from the same word. Single-writer counters move with the processor: a task that ends
+ * without its processor is counted in executedWithoutProcessor, never in the processor's counters.
+ *
+ * Shutdown (Shutdown; the run state in RunState; workers' exit in WorkerLoop). shutdown() closes
+ * the global queue to outside submitters and sets SHUTDOWN under the queue's lock, so every outside
+ * submission is either queued before or rejected after. A worker's own submission reads the run
+ * state after its CAS to SUBMITTING; if it read RUNNING, its task sits on a live worker's
+ * processor, which that worker runs before it exits. Workers exit when a full scan finds nothing;
+ * the last one out terminates the scheduler. shutdownNow() sets STOP the same way, then stops every
+ * processor (CAS RUNNING or PARKED to STOPPED, interrupting the task of a RUNNING one), then drains
+ * every runnext, local queue, yield list and the global queue. Once a processor is STOPPED no one
+ * pushes onto it again: a submission by its still running task fails its CAS and is rejected, and
+ * its worker's CAS back to SCHEDULING fails, so it exits. Hence every accepted task is run exactly
+ * once or returned exactly once.
+ *
+ * Virtual threads (carrier/VirtualThreadSupport, carrier/VirtualThreadRegistry; starts in
+ * Submission, ends in WorkerLoop). A virtual thread built by virtualThreadBuilder() submits its
+ * continuation task through executeContinuation() whenever it starts, is unparked, or yields; the
+ * thread's own state (STARTED only for the first) tells a start from the rest without a map lookup.
+ * Where the submitter is one of our workers, or a virtual thread mounted on one, the task goes into
+ * that processor's runnext (Go's ready()); otherwise into the global queue. A yield puts it on its
+ * processor's yield list, an owner-only FIFO behind everything else there (the LIFO queue has no
+ * back to put it at): when the queue and runnext run dry the list moves into the queue, under a
+ * batch from the global queue, so outside work still runs first, as behind Go's Gosched, and
+ * thieves can take it from there; a fairness tick also takes its oldest. A yield thus costs no lock
+ * and no shared write. The first submission registers the thread in liveVirtual, in the stripe of
+ * the processor it starts on (VirtualThreadRegistry: no line shared between cores on the path of a
+ * thread's start or end); after each run of a continuation task, a worker that sees the thread
+ * TERMINATED removes it. Continuations of started virtual threads are never refused: the JDK would
+ * throw the RejectedExecutionException into whoever unparked the thread and leave it stranded. So
+ * after shutdown() new virtual threads are refused but started ones run on, and workers exit only
+ * once none is alive. shutdownNow() with live virtual threads interrupts them and returns the plain
+ * tasks, but keeps the processors running (a soft stop) until the last virtual thread ends;
+ * anything a worker still finds then runs, so nothing is lost. A start and shutdownNow decide
+ * against each other Dekker-style: the start raises its stripe's count, then reads the run state;
+ * shutdownNow writes the run state, then reads the counts.
+ *
+ * Memory ordering. Each field says who writes and reads it and in which mode. The pairs that carry
+ * the arguments, with the files they sit in: RunQueue's tail store/head load against the thief's
+ * claim CAS/tail load (queue/RunQueue, called from TaskOrder, Submission and Stealing); the
+ * submitter's fence in Idle.workerToNotify (reached through Parking.notifyWork) against the parking
+ * worker's fence before its final scan (Idle.prepareToPark, reached through Parking.mayBlock); the
+ * releasing store that ends SUBMITTING (Submission.submitLocal) against the CAS of
+ * Shutdown.stopProcessor, which makes the pushed task visible to its drain; the releasing store
+ * that ends STEALING (Processor.stealRunnext, called by Stealing) against the owner's next CAS out
+ * of RUNNING (Processor.leaveRunning, called by Submission.submitLocal and WorkerLoop.runTask), and
+ * the owner's releasing store of RUNNING (WorkerLoop.runTask) against the thief's CAS, which hand
+ * the runnext slot back and forth; a virtual thread's start (Submission.startVirtual: count, then
+ * run state) against Shutdown.shutdownNow (run state, then counts).
+ * </pre>
  */
 package io.mnscheduler.internal;

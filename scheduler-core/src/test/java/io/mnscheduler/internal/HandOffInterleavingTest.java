@@ -57,7 +57,7 @@ class HandOffInterleavingTest {
         }
 
         private static void stillHeld(Worker w, Processor p) {
-            assertEquals(Scheduler.word(w.epoch, Scheduler.P_SCHEDULING), p.word(),
+            assertEquals(Processor.word(w.epoch, Processor.SCHEDULING), p.word(),
                     "the word of a processor held by " + w.getName() + " changed under it");
         }
 
@@ -65,27 +65,27 @@ class HandOffInterleavingTest {
         public List<Runnable> threads() {
             return List.of(
                     () -> { // the owner worker
-                        assertTrue(engine.claim(owner, processor));
-                        int outcome = engine.runTask(owner, processor, () -> {
+                        assertTrue(engine.handOff().claim(owner, processor));
+                        int outcome = engine.loop().runTask(owner, processor, () -> {
                             for (int i = 0; i < children; i++) {
-                                engine.submitLocal(owner, new Task(i), false);
+                                engine.submission().submitLocal(owner, new Task(i), false);
                             }
                         });
                         if (owner.processor != null) {
                             drainAsOwner(owner, owner.processor); // KEEP: still ours
-                        } else if (outcome != 2 && engine.takeHandedOff(owner)) {
+                        } else if (outcome != WorkerLoop.PROCESSOR_STOPPED && engine.handOff().takeHandedOff(owner)) {
                             drainAsOwner(owner, owner.processor); // lost it, and took it back before the spare
                         }
                     },
                     () -> { // the monitor: hands off from whatever word it reads, as a careless caller would
                         for (int i = 0; i < handOffAttempts; i++) {
-                            engine.handOff(processor, processor.word());
+                            engine.handOff().handOff(processor, processor.word());
                         }
                     },
                     () -> { // the spare
                         Interleavings.point();
                         Processor given = spare.processor;
-                        if (given != null && engine.claim(spare, given)) {
+                        if (given != null && engine.handOff().claim(spare, given)) {
                             drainAsOwner(spare, given);
                         }
                     });

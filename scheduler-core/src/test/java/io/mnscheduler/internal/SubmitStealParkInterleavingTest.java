@@ -51,11 +51,11 @@ class SubmitStealParkInterleavingTest {
             this.children = children;
             this.searches = searches;
             this.endsTask = endsTask;
-            assertTrue(engine.claim(submitter, busy));
-            assertTrue(engine.claim(thief, thiefs));
-            assertTrue(engine.claim(sleeper, engine.processor(2)));
-            assertTrue(engine.mayBlock(sleeper), "nothing is visible yet: the sleeper parks");
-            busy.releaseWord(Scheduler.word(submitter.epoch, Scheduler.P_RUNNING)); // its task has started
+            assertTrue(engine.handOff().claim(submitter, busy));
+            assertTrue(engine.handOff().claim(thief, thiefs));
+            assertTrue(engine.handOff().claim(sleeper, engine.processor(2)));
+            assertTrue(engine.parking().mayBlock(sleeper), "nothing is visible yet: the sleeper parks");
+            busy.releaseWord(Processor.word(submitter.epoch, Processor.RUNNING)); // its task has started
         }
 
         @Override
@@ -64,14 +64,14 @@ class SubmitStealParkInterleavingTest {
                     () -> { // the task on processor 0 submits its children, then runs on or ends
                         Runnable task = () -> {
                             for (int i = 0; i < children; i++) {
-                                assertTrue(engine.submitLocal(submitter, new Task(i), false));
+                                assertTrue(engine.submission().submitLocal(submitter, new Task(i), false));
                             }
                         };
                         if (!endsTask) {
                             task.run();
                             return;
                         }
-                        assertEquals(0, engine.runTask(submitter, busy, task), "the processor is kept");
+                        assertEquals(WorkerLoop.KEEP, engine.loop().runTask(submitter, busy, task), "the processor is kept");
                         Task.countRun(busy.takeRunnext(), seen); // as its owner again, between tasks
                         for (Runnable t; (t = busy.queue.pop()) != null; ) {
                             Task.countRun(t, seen);
@@ -79,9 +79,9 @@ class SubmitStealParkInterleavingTest {
                     },
                     () -> { // the worker of processor 1: searches, runs what it stole, parks when it finds nothing
                         for (int i = 0; i < searches; i++) {
-                            Runnable t = engine.search(thief, thiefs);
+                            Runnable t = engine.stealing().search(thief, thiefs);
                             if (t == null) {
-                                if (engine.mayBlock(thief)) {
+                                if (engine.parking().mayBlock(thief)) {
                                     thiefBlocked = true;
                                     return;
                                 }
@@ -89,7 +89,7 @@ class SubmitStealParkInterleavingTest {
                                 continue;
                             }
                             if (thief.searching) {
-                                engine.stopSearching(thief);
+                                engine.stealing().stopSearching(thief);
                             }
                             Task.countRun(t, seen);
                             for (Runnable more; (more = thiefs.queue.pop()) != null; ) {

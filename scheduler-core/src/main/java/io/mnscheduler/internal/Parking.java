@@ -1,0 +1,94 @@
+package io.mnscheduler.internal;
+
+import io.mnscheduler.internal.idle.Idle;
+import io.mnscheduler.internal.monitor.Monitor;
+import io.mnscheduler.internal.queue.InjectionQueue;
+import io.mnscheduler.internal.stats.ProcessorCounters.Event;
+
+import static io.mnscheduler.internal.Processor.PARKED;
+import static io.mnscheduler.internal.Processor.SCHEDULING;
+import static io.mnscheduler.internal.Processor.word;
+
+/**
+ * Parking and waking workers: a worker with nothing to do parks here, and whoever makes work
+ * visible asks here whether to wake one (section "Idling and wake-up" of the overview in
+ * {@code package-info.java}). The counting of searching and parked workers, and the argument that
+ * no wake-up is lost, are {@link Idle}'s; this class is the engine's side of that protocol: the
+ * final look at every queue before a park, and the wake-up that follows a submission.
+ *
+ * <p>Writes: a parking processor's state word (its owner's PARKED and back), its PARK and UNPARK
+ * counters, and the parking worker's {@code searching} flag. Used through {@link #notifyWork},
+ * {@link #park}, {@link #mayBlock}, {@link #hasVisibleWork} and {@link #wakeAll}.
+ */
+final class Parking {
+    private final Processor[] processors;   // final contents
+    private final InjectionQueue global;    // final
+    private final Idle<Worker> idle;        // final
+    private final Monitor monitor;          // final
+    private final RunState runState;        // final
+
+    Parking(Processor[] processors, InjectionQueue global, Idle<Worker> idle, Monitor monitor, RunState runState) {
+        this.processors = processors;
+        this.global = global;
+        this.idle = idle;
+        this.monitor = monitor;
+        this.runState = runState;
+    }
+
+    /**
+     * Called after work was made visible: wakes a parked worker unless a searcher will find the
+     * work. Idle's RMW or fence orders this after the publication (pairs with the fence before the
+     * parking worker's final look in {@link #mayBlock}).
+     */
+    void notifyWork() {
+        Worker w = idle.workerToNotify();
+        if (w != null) {
+            w.wake();
+            monitor.workerWoke(); // after the worker's unpark, off its path to the task; see Monitor.deepSleep
+        }
+    }
+
+    /** Wakes every parked worker (shutdown, or the last virtual thread gone after it), and the monitor. */
+    void wakeAll() {
+        for (Worker sleeper : idle.notifyAllWorkers()) {
+            sleeper.wake();
+        }
+        monitor.workerWoke();
+    }
+
+    /** Owner of {@code p}: parks until woken; false when the processor was stopped meanwhile. */
+    boolean park(Worker w, Processor p) {
+        p.releaseWord(word(w.epoch, PARKED));
+        if (mayBlock(w)) {
+            p.counters.increment(Event.PARK);
+            w.awaitNotified(); // whoever woke us has woken the monitor too
+            p.counters.increment(Event.UNPARK);
+        } else {
+            monitor.workerWoke(); // counted unparked again without a waker: the monitor may have seen us parked
+        }
+        w.searching = true; // both the waker and a cancelled park count us as searching
+        return p.casWord(word(w.epoch, PARKED), word(w.epoch, SCHEDULING));
+    }
+
+    /** Counts the worker parked unless Idle's final check sees work (or a shutdown); true: it may block. */
+    boolean mayBlock(Worker w) {
+        return idle.prepareToPark(w, w.searching, () -> runState.draining() || runState.hardStopped() || hasVisibleWork());
+    }
+
+    /**
+     * Any thread: whether some queue or runnext slot holds a task right now. Yield lists are left
+     * out: only their owners may take from them, and an owner moves its own into its queue before
+     * it ever searches or parks (TaskOrder's refill).
+     */
+    boolean hasVisibleWork() {
+        if (global.size() > 0) {
+            return true;
+        }
+        for (Processor p : processors) {
+            if (p.runnext() != null || !p.queue.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

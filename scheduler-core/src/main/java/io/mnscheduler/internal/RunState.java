@@ -1,0 +1,114 @@
+package io.mnscheduler.internal;
+
+import io.mnscheduler.internal.carrier.VirtualThreadRegistry;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The scheduler's life: its run state (RUNNING, SHUTDOWN, STOP, TERMINATED), the soft stop of a
+ * shutdownNow() that found virtual threads alive, and the count of live worker threads, whose last
+ * exit terminates the scheduler.
+ *
+ * <p>Owns and alone writes: {@code state}, {@code softStop}, {@code liveWorkers} and the termination
+ * latch. Every other part reads the run state only through the questions below. The raises to
+ * SHUTDOWN and STOP are made by {@link Shutdown} under the global queue's lock (section "Shutdown"
+ * of the overview in {@code package-info.java}).
+ */
+final class RunState {
+    private static final int RUNNING = 0;
+    private static final int SHUTDOWN = 1;
+    private static final int STOP = 2;
+    private static final int TERMINATED = 3;
+
+    private volatile int state;                          // RUNNING..TERMINATED; raised under the global queue's lock, read anywhere
+    private volatile boolean softStop;                   // written once by shutdownNow when virtual threads were alive; read by workers
+    private final AtomicInteger liveWorkers;             // worker threads running or coming (a reserved spare); RMW by each
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final VirtualThreadRegistry liveVirtual;     // final; read for draining()
+    private final Runnable onTermination;                // final: wakes the monitor so that it sees termination
+    private final BooleanSupplier accepting = this::accepting; // final; asked by VirtualThreadRegistry.register
+
+    RunState(int workers, VirtualThreadRegistry liveVirtual, Runnable onTermination) {
+        this.liveWorkers = new AtomicInteger(workers);
+        this.liveVirtual = liveVirtual;
+        this.onTermination = onTermination;
+    }
+
+    /** Whether new tasks and new virtual threads are accepted (a volatile read). */
+    boolean accepting() {
+        return state == RUNNING;
+    }
+
+    /** {@link #accepting()} as a supplier, allocated once. */
+    BooleanSupplier acceptingSupplier() {
+        return accepting;
+    }
+
+    /** Whether shutdown() or shutdownNow() was called. */
+    boolean isShutdown() {
+        return state >= SHUTDOWN;
+    }
+
+    boolean isTerminated() {
+        return state == TERMINATED;
+    }
+
+    /** STOP without live virtual threads: workers leave at once. */
+    boolean hardStopped() {
+        return state >= STOP && !softStop;
+    }
+
+    /** Shut down and no virtual thread alive: workers leave once they find nothing. */
+    boolean draining() {
+        return state >= SHUTDOWN && liveVirtual.count() == 0;
+    }
+
+    /** Shutdown only, under the global queue's lock: raises the state to SHUTDOWN. */
+    void toShutdown() {
+        advance(SHUTDOWN);
+    }
+
+    /** Shutdown only, under the global queue's lock: raises the state to STOP. */
+    void toStop() {
+        advance(STOP);
+    }
+
+    /** Shutdown only: a stop that keeps the processors running until the last virtual thread ends. */
+    void softStop() {
+        softStop = true;
+    }
+
+    private void advance(int target) {
+        if (state < target) {
+            state = target;
+        }
+    }
+
+    /** A spare worker is about to be started; counted before its processor is handed to it. */
+    void workerComing() {
+        liveWorkers.incrementAndGet();
+    }
+
+    /** A worker thread ended, or a counted spare was not started; the last one terminates the scheduler. */
+    void workerGone() {
+        if (liveWorkers.decrementAndGet() == 0) {
+            state = TERMINATED;
+            terminated.countDown();
+            onTermination.run();
+        }
+    }
+
+    boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    /** The exception for a task refused because the scheduler is shut down. */
+    RejectedExecutionException rejected(Runnable task) {
+        String why = state >= STOP ? "shutdownNow() was called" : "shutdown() was called";
+        return new RejectedExecutionException("Task " + task + " rejected: the scheduler is shut down (" + why + ")");
+    }
+}

@@ -1,0 +1,127 @@
+package io.mnscheduler.internal;
+
+import io.mnscheduler.internal.idle.Idle;
+import io.mnscheduler.internal.stats.ProcessorCounters.Event;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.concurrent.TimeUnit;
+
+import static io.mnscheduler.internal.Processor.RUNNING;
+import static io.mnscheduler.internal.Processor.status;
+
+/**
+ * Searching: a worker whose processor ran dry steals from the others, nearest first (Go's
+ * {@code findRunnable} steal loop with {@code runqsteal}, Tokio's {@code steal_work}). Section
+ * "Stealing" of the overview in {@code package-info.java}; the queue's side of a steal, and its
+ * memory-ordering argument, are {@code RunQueue}'s, and the runnext side is
+ * {@link Processor#stealRunnext}'s.
+ *
+ * <p>Writes: the searching worker's own processor (its queue, through {@code stealInto}, and its
+ * STOLEN and STEAL_OPERATION counters), its {@code searching} flag and Idle's searcher count.
+ * Used through {@link #search} and {@link #stopSearching}.
+ */
+final class Stealing {
+    /** Rounds over all victims before a searcher gives up (Go's stealTries). */
+    static final int STEAL_ROUNDS = 4;
+    /** How long a searcher backs off through a configured IdleStrategy before it parks. */
+    static final long LOW_LATENCY_SEARCH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final Processor[] processors;   // final contents
+    private final VictimOrder[] victims;    // final contents: each processor's steal order
+    private final Idle<Worker> idle;        // final
+    private final RunState runState;        // final
+    private final TaskOrder order;          // final: a round's last resort is a global batch
+    private final Parking parking;          // final: the last searcher to find work wakes another
+
+    Stealing(Processor[] processors, VictimOrder[] victims, Idle<Worker> idle, RunState runState,
+             TaskOrder order, Parking parking) {
+        this.processors = processors;
+        this.victims = victims;
+        this.idle = idle;
+        this.runState = runState;
+        this.order = order;
+        this.parking = parking;
+    }
+
+    /** Steals, as a searcher; null when the worker should park (or, in shutdown, exit). */
+    Runnable search(Worker w, Processor p) {
+        if (!w.searching) {
+            if (runState.draining()) {
+                return stealRound(w, p, true); // one full scan before exiting, whatever the searcher limit
+            }
+            w.searching = idle.tryStartSearching();
+            if (!w.searching) {
+                return null;
+            }
+        }
+        IdleStrategy idleStrategy = w.idleStrategy;
+        long deadline = 0L;
+        for (int round = 0; ; round++) {
+            Runnable t = stealRound(w, p, round % STEAL_ROUNDS == STEAL_ROUNDS - 1);
+            if (t != null) {
+                if (idleStrategy != null) {
+                    idleStrategy.reset();
+                }
+                return t;
+            }
+            if (runState.draining() || runState.hardStopped()) {
+                return null;
+            }
+            if (round + 1 >= STEAL_ROUNDS) {
+                if (idleStrategy == null) {
+                    return null;
+                }
+                long now = System.nanoTime();
+                if (deadline == 0L) {
+                    deadline = now + LOW_LATENCY_SEARCH_NANOS;
+                } else if (now - deadline > 0) {
+                    idleStrategy.reset();
+                    return null;
+                }
+                idleStrategy.idle();
+            }
+        }
+    }
+
+    /**
+     * A searcher found a task. The last searcher to do so wakes another (Go's resetspinning), but
+     * only when more work is visible: its RMW on Idle's state orders this check after any
+     * submission that saw it searching, and later submissions wake someone themselves.
+     */
+    void stopSearching(Worker w) {
+        w.searching = false;
+        if (idle.stopSearching() && parking.hasVisibleWork()) {
+            parking.notifyWork();
+        }
+    }
+
+    private Runnable stealRound(Worker w, Processor p, boolean takeRunnext) {
+        VictimOrder nearestFirst = victims[p.id];
+        for (int t = 0; t < nearestFirst.tierCount(); t++) { // nearest tier first; within a tier, random order
+            int[] tier = nearestFirst.tier(t);
+            int n = tier.length;
+            int r = w.nextRandom() & Integer.MAX_VALUE;
+            int index = r % n;
+            int stride = nearestFirst.stride(t, r >>> 16);
+            for (int i = 0; i < n; i++, index = (index + stride) % n) {
+                Processor victim = processors[tier[index]];
+                int stolen = victim.queue.stealInto(p.queue);
+                if (stolen > 0) {
+                    p.counters.add(Event.STOLEN, stolen);
+                    p.counters.increment(Event.STEAL_OPERATION);
+                    return p.queue.pop();
+                }
+                int vs = victim.word();
+                if (takeRunnext && status(vs) == RUNNING) {
+                    Runnable task = victim.stealRunnext(vs);
+                    if (task != null) {
+                        p.counters.increment(Event.STOLEN);
+                        p.counters.increment(Event.STEAL_OPERATION);
+                        return task;
+                    }
+                }
+            }
+        }
+        return order.pollGlobal(p);
+    }
+}

@@ -1,0 +1,245 @@
+package io.mnscheduler.internal;
+
+import io.mnscheduler.internal.carrier.VirtualThreadRegistry;
+import io.mnscheduler.internal.carrier.VirtualThreadSupport;
+import io.mnscheduler.internal.idle.Idle;
+import io.mnscheduler.spi.WorkerPlacement;
+import io.mnscheduler.internal.stats.ProcessorCounters.Event;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+import static io.mnscheduler.internal.Processor.PARKED;
+import static io.mnscheduler.internal.Processor.RUNNING;
+import static io.mnscheduler.internal.Processor.SCHEDULING;
+import static io.mnscheduler.internal.Processor.STOPPED;
+import static io.mnscheduler.internal.Processor.epochOf;
+import static io.mnscheduler.internal.Processor.status;
+import static io.mnscheduler.internal.Processor.word;
+
+/**
+ * The life of a worker thread (Go's {@code schedule()}/{@code execute()} loop, Tokio's
+ * {@code worker.rs} {@code run}): take up a processor, then round after round take its next task
+ * ({@link TaskOrder}), search when it ran dry ({@link Stealing}), park when the search failed
+ * ({@link Parking}), and run the task; lose the processor to a hand-off and wait as a spare
+ * ({@link HandOff}); exit. Sections "The monitor and hand-off" (a task's end) and "Shutdown" (a
+ * worker's exit) of the overview in {@code package-info.java}.
+ *
+ * <p>Writes: the running processor's state word (SCHEDULING to RUNNING by a releasing store, back
+ * by CAS; STOPPED on exit), its schedTick, preempt and EXECUTED counter; the worker's
+ * {@code current}, {@code processor} and {@code searching}; the live virtual-thread registry when a
+ * virtual thread ends. Used through {@link #run} and, by the interleaving tests, {@link #runTask}.
+ */
+final class WorkerLoop {
+    static final int KEEP = 0;     // runTask: the worker still holds its processor
+    static final int LOST = 1;     // runTask: the processor was handed off; the worker becomes a spare
+    static final int PROCESSOR_STOPPED = 2; // runTask: the processor was stopped; the worker leaves
+
+    private static final int MORE = 0;          // runSome: go on running the processor
+    private static final int BECOME_SPARE = 1;  // runSome: the processor was handed off
+    private static final int LEAVE = 2;         // runSome: the worker must exit
+    /** Rounds of the scheduling loop per call of runSome. */
+    private static final int RUN_BATCH = 128;
+
+    private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
+
+    private final TaskOrder order;                    // final
+    private final Stealing stealing;                  // final
+    private final Parking parking;                    // final
+    private final HandOff handOff;                    // final
+    private final RunState runState;                  // final
+    private final VirtualThreadRegistry liveVirtual;  // final
+    private final Idle<Worker> idle;                  // final: an exiting worker leaves its count
+    private final Spares spares;                      // final: likewise
+    private final WorkerPlacement placement;          // final
+    private final AtomicBoolean placementFailed = new AtomicBoolean(); // one log line, not one per worker
+    private final Thread.UncaughtExceptionHandler handler; // final; null: the worker thread's own
+    private final LongAdder executedWithoutProcessor = new LongAdder(); // tasks that ended after their processor was handed off
+
+    WorkerLoop(TaskOrder order, Stealing stealing, Parking parking, HandOff handOff, RunState runState,
+               VirtualThreadRegistry liveVirtual, Idle<Worker> idle, Spares spares, WorkerPlacement placement,
+               Thread.UncaughtExceptionHandler handler) {
+        this.order = order;
+        this.stealing = stealing;
+        this.parking = parking;
+        this.handOff = handOff;
+        this.runState = runState;
+        this.liveVirtual = liveVirtual;
+        this.idle = idle;
+        this.spares = spares;
+        this.placement = placement;
+        this.handler = handler;
+    }
+
+    /** The body of worker {@code w}'s thread. */
+    void run(Worker w) {
+        try {
+            for (;;) {
+                Processor p = w.processor;
+                if (p == null) {
+                    if (!handOff.awaitProcessor(w)) {
+                        break;
+                    }
+                    continue;
+                }
+                if (!handOff.claim(w, p)) {
+                    w.processor = null;
+                    continue;
+                }
+                place(p);
+                if (!runProcessor(w)) {
+                    break;
+                }
+            }
+        } finally {
+            exit(w);
+        }
+    }
+
+    private void place(Processor p) {
+        try {
+            placement.place(p.id); // a spare inherits the placement of the processor it takes
+        } catch (Throwable e) {
+            if (placementFailed.compareAndSet(false, true)) {
+                LOG.log(System.Logger.Level.WARNING, "Worker placement failed (" + e + "); workers run unplaced");
+            }
+        }
+    }
+
+    /**
+     * Runs the worker's processor until it is handed off (true: the worker becomes a spare) or the
+     * worker must leave (false). The loop itself is in {@link #runSome}, which returns after
+     * {@link #RUN_BATCH} rounds: a loop that never returns is only ever compiled on stack (OSR),
+     * each such compilation is thrown away at its first uncommon trap, and until the next one is
+     * built the worker runs its scheduling loop in the interpreter or in profiled code. With two
+     * workers that left one worker three times slower than the other for seconds at a time. A
+     * method that returns is compiled as a whole and simply re-entered.
+     */
+    private boolean runProcessor(Worker w) {
+        for (;;) {
+            int outcome = runSome(w);
+            if (outcome != MORE) {
+                return outcome == BECOME_SPARE;
+            }
+        }
+    }
+
+    /** Up to RUN_BATCH rounds of the scheduling loop; the processor can change inside blocking(), so it is re-read. */
+    private int runSome(Worker w) {
+        for (int round = 0; round < RUN_BATCH; round++) {
+            Processor p = w.processor;
+            if (p == null) {
+                return BECOME_SPARE;
+            }
+            if (runState.hardStopped()) {
+                return LEAVE;
+            }
+            Runnable task = order.next(p);
+            if (task == null) {
+                task = stealing.search(w, p);
+            }
+            if (task == null) {
+                if (runState.draining()) {
+                    if (runState.hardStopped() || !parking.hasVisibleWork()) {
+                        return LEAVE;
+                    }
+                    continue;
+                }
+                if (!parking.park(w, p)) {
+                    return LEAVE;
+                }
+                continue;
+            }
+            if (w.searching) {
+                stealing.stopSearching(w);
+            }
+            if (runTask(w, p, task) == PROCESSOR_STOPPED) {
+                return LEAVE;
+            }
+        }
+        return MORE;
+    }
+
+    /** Runs one task; says whether the worker still holds a processor after it (KEEP, LOST or PROCESSOR_STOPPED). */
+    int runTask(Worker w, Processor p, Runnable task) {
+        p.releaseWord(word(w.epoch, RUNNING));
+        p.countTaskStart(); // the monitor's measure of progress
+        if (p.preempt) {
+            p.preempt = false;
+        }
+        w.current = task;
+        try {
+            task.run();
+        } catch (Throwable failure) {
+            reportFailure(w, failure);
+        }
+        w.current = null;
+        Thread.interrupted(); // an interrupt meant for the task that ended must not reach the next one
+        if (VirtualThreadSupport.mayBeContinuation(task)) { // a class check: no shared line read per task
+            afterContinuation(task, p.id);
+        }
+        Processor now = w.processor; // blocking() may have given the worker another processor, or none
+        int outcome;
+        if (now == null) {
+            outcome = LOST;
+        } else if (now.leaveRunning(w.epoch, word(w.epoch, SCHEDULING))) {
+            outcome = KEEP;
+        } else {
+            int s = now.word();
+            outcome = status(s) == STOPPED && epochOf(s) == w.epoch ? PROCESSOR_STOPPED : LOST;
+            w.processor = null;
+        }
+        if (outcome == KEEP) {
+            now.counters.increment(Event.EXECUTED); // only the holder writes a processor's counters
+        } else {
+            executedWithoutProcessor.increment();
+        }
+        return outcome;
+    }
+
+    /**
+     * Forgets a virtual thread whose continuation task just ran on processor {@code stripe}, if that
+     * run was its last. Another worker may also see it TERMINATED (it parked here, then was resumed
+     * and ended there before this look); the registry lets exactly one removal succeed.
+     */
+    private void afterContinuation(Runnable task, int stripe) {
+        Thread vt = VirtualThreadSupport.threadOf(task);
+        if (vt == null) {
+            if (liveVirtual.count() == 0) {
+                return; // a plain task (its class could not be told apart from a continuation's)
+            }
+            vt = liveVirtual.get(stripe, task);
+        }
+        if (vt != null && vt.getState() == Thread.State.TERMINATED && liveVirtual.remove(stripe, task) != null
+                && runState.isShutdown() && liveVirtual.count() == 0) {
+            parking.wakeAll(); // the last virtual thread is gone: let parked workers leave
+        }
+    }
+
+    private void reportFailure(Worker w, Throwable failure) {
+        try {
+            Thread.UncaughtExceptionHandler h = handler != null ? handler : w.getUncaughtExceptionHandler();
+            h.uncaughtException(w, failure);
+        } catch (Throwable ignored) {
+            // A failing handler must not take the worker down; the JDK's thread dispatch ignores it too.
+        }
+    }
+
+    private void exit(Worker w) {
+        Processor p = w.processor;
+        if (p != null) {
+            int s = p.state;
+            if (s == word(w.epoch, SCHEDULING) || s == word(w.epoch, PARKED)) {
+                p.volatileWord(word(w.epoch, STOPPED)); // ours in these states; shutdownNow waits or CASes
+            }
+            idle.exit(w.searching); // the processor leaves with its worker
+        }
+        spares.exited();
+        runState.workerGone();
+    }
+
+    /** Tasks whose worker lost its processor while they ran; not in any processor's count. */
+    long executedWithoutProcessor() {
+        return executedWithoutProcessor.sum();
+    }
+}
