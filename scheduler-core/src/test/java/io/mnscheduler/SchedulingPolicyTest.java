@@ -196,8 +196,11 @@ class SchedulingPolicyTest {
             s.shutdown();
             assertTrue(s.awaitTermination(WAIT_S, TimeUnit.SECONDS));
             SchedulerStats st = s.stats();
-            assertEquals(n + 1, st.tasksExecuted());
-            assertEquals(st.tasksExecuted(), st.processors().stream().mapToLong(SchedulerStats.ProcessorStats::tasksExecuted).sum());
+            assertEquals(n + 1, st.tasksExecuted(), st.toString());
+            // A task whose processor was handed off while it ran (the outer loop can run past a tick
+            // on a cold JVM) is counted in the total but in no processor: at most one per hand-off.
+            long perProcessor = st.processors().stream().mapToLong(SchedulerStats.ProcessorStats::tasksExecuted).sum();
+            assertTrue(perProcessor <= st.tasksExecuted() && st.tasksExecuted() - perProcessor <= st.handOffs(), st.toString());
             assertTrue(st.overflows() > 0, "a queue of 4 overflowed: " + st);
             assertTrue(st.globalPolls() > 0, "overflow came back through the global queue: " + st);
             assertEquals(0, st.localQueueDepth());

@@ -25,6 +25,46 @@ abstract class ProcessorPad1 extends ProcessorHot {
 }
 
 /**
+ * The holder's fields: written by the worker holding the processor, most of them on every task, so
+ * padded on both sides (ProcessorPad1 before, ProcessorPad2 behind). Without the padding behind, the
+ * collector may move another worker's read-mostly data onto their last line, and fork_join_fib had
+ * a slow mode in most JVMs (see "The engine is split by concern" in src/docs/decisions.md).
+ */
+abstract class ProcessorOwned extends ProcessorPad1 {
+    final int id;                          // final
+    final RunQueue queue;                  // final; see RunQueue for who may call what
+    final ProcessorCounters counters;      // final; single writer: the holding worker
+    final Runnable[] scratch;              // owner only (TaskOrder): batches moved to or from the global queue
+    int fairnessCountdown;                 // owner only (TaskOrder): ticks until the global queue is polled first
+    int runnextStreak;                     // owner only (TaskOrder): consecutive tasks taken from runnext
+    long oldestTakenNanos;                 // owner only (TaskOrder): when a fairness tick last took the oldest local task
+    boolean overflowed;                    // owner only (TaskOrder): the queue overflowed at overflowNanos, less than a tick ago when last looked
+    long overflowNanos;                    // owner only (TaskOrder): when the queue last overflowed into the global queue
+    long globalPollNanos;                  // owner only (TaskOrder): when a fairness tick last took a global task while overflowed
+    final ArrayDeque<Runnable> yielded;    // owner only: continuations that yielded here, oldest first
+    int yieldedCount;                      // yielded's size: the owner writes opaque; the monitor and stats read opaque
+    volatile Worker owner;                 // the worker holding it; written by that worker when it takes it (HandOff.claim); read by shutdownNow
+
+    ProcessorOwned(int id, int capacity, int fairnessInterval) {
+        this.id = id;
+        this.queue = new RunQueue(capacity);
+        this.counters = new ProcessorCounters();
+        this.scratch = new Runnable[capacity / 2 + 1];
+        this.fairnessCountdown = fairnessInterval;
+        this.yielded = new ArrayDeque<>();
+    }
+}
+
+abstract class ProcessorPad2 extends ProcessorOwned {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p10, p11, p12, p13, p14, p15, p16;
+
+    ProcessorPad2(int id, int capacity, int fairnessInterval) {
+        super(id, capacity, fairnessInterval);
+    }
+}
+
+/**
  * A processor (Go's P): the right to run tasks, with its run queue, its {@code runnext} slot, its
  * yield list and its counters, and the state word that says who holds it and what that holder is
  * doing. Exactly one worker holds it at a time.
@@ -35,7 +75,7 @@ abstract class ProcessorPad1 extends ProcessorHot {
  * without a comment of their own are touched only by the holding worker; the comment says which
  * part of the engine uses them.
  */
-final class Processor extends ProcessorPad1 {
+final class Processor extends ProcessorPad2 {
     /** Between tasks: popping, stealing, polling; only the owner moves the word out of it. */
     static final int SCHEDULING = 0;
     /** Inside a task. */
@@ -81,25 +121,12 @@ final class Processor extends ProcessorPad1 {
             STATE = lookup.findVarHandle(ProcessorHot.class, "state", int.class);
             RUNNEXT = lookup.findVarHandle(ProcessorHot.class, "runnext", Runnable.class);
             SCHED_TICK = lookup.findVarHandle(ProcessorHot.class, "schedTick", int.class);
-            YIELDED_COUNT = lookup.findVarHandle(Processor.class, "yieldedCount", int.class);
+            YIELDED_COUNT = lookup.findVarHandle(ProcessorOwned.class, "yieldedCount", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    final int id;                          // final
-    final RunQueue queue;                  // final; see RunQueue for who may call what
-    final ProcessorCounters counters;      // final; single writer: the holding worker
-    final Runnable[] scratch;              // owner only (TaskOrder): batches moved to or from the global queue
-    int fairnessCountdown;                 // owner only (TaskOrder): ticks until the global queue is polled first
-    int runnextStreak;                     // owner only (TaskOrder): consecutive tasks taken from runnext
-    long oldestTakenNanos;                 // owner only (TaskOrder): when a fairness tick last took the oldest local task
-    boolean overflowed;                    // owner only (TaskOrder): the queue overflowed at overflowNanos, less than a tick ago when last looked
-    long overflowNanos;                    // owner only (TaskOrder): when the queue last overflowed into the global queue
-    long globalPollNanos;                  // owner only (TaskOrder): when a fairness tick last took a global task while overflowed
-    final ArrayDeque<Runnable> yielded;    // owner only: continuations that yielded here, oldest first
-    int yieldedCount;                      // yielded's size: the owner writes opaque; the monitor and stats read opaque
-    volatile Worker owner;                 // the worker holding it; written by that worker when it takes it (HandOff.claim); read by shutdownNow
 
     /*
      * The state word's accesses, each after a schedule point (see Interleavings), so that the
@@ -226,12 +253,7 @@ final class Processor extends ProcessorPad1 {
     }
 
     Processor(int id, int capacity, int fairnessInterval) {
-        this.id = id;
-        this.queue = new RunQueue(capacity);
-        this.counters = new ProcessorCounters();
-        this.scratch = new Runnable[capacity / 2 + 1];
-        this.fairnessCountdown = fairnessInterval;
-        this.yielded = new ArrayDeque<>();
+        super(id, capacity, fairnessInterval);
     }
 
     /** Owner only: puts a continuation that yielded behind everything else here. */

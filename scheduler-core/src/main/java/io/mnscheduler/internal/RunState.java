@@ -8,6 +8,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
+abstract class RunStatePad0 {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p10, p11, p12, p13, p14, p15, p16;
+}
+
+/** Read on every round of every worker's loop and on every submission; written a few times in a scheduler's life. */
+abstract class RunStateHot extends RunStatePad0 {
+    volatile int state;            // RUNNING..TERMINATED; raised under the global queue's lock, read anywhere
+    volatile boolean softStop;     // written once by shutdownNow when virtual threads were alive; read by workers
+    volatile boolean stopCalled;   // written by shutdownNow under the global queue's lock; read by rejected()
+}
+
+abstract class RunStatePad1 extends RunStateHot {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p10, p11, p12, p13, p14, p15, p16;
+}
+
 /**
  * The scheduler's life: its run state (RUNNING, SHUTDOWN, STOP, TERMINATED), the soft stop of a
  * shutdownNow() that found virtual threads alive, and the count of live worker threads, whose last
@@ -16,16 +33,15 @@ import java.util.function.BooleanSupplier;
  * <p>Owns and alone writes: {@code state}, {@code softStop}, {@code liveWorkers} and the termination
  * latch. Every other part reads the run state only through the questions below. The raises to
  * SHUTDOWN and STOP are made by {@link Shutdown} under the global queue's lock (section "Shutdown"
- * of the overview in {@code package-info.java}).
+ * of the overview in {@code package-info.java}). The hot fields are padded: every worker reads them
+ * on every round of its loop, and a line shared with data written often would cost a miss each time.
  */
-final class RunState {
+final class RunState extends RunStatePad1 {
     private static final int RUNNING = 0;
     private static final int SHUTDOWN = 1;
     private static final int STOP = 2;
     private static final int TERMINATED = 3;
 
-    private volatile int state;                          // RUNNING..TERMINATED; raised under the global queue's lock, read anywhere
-    private volatile boolean softStop;                   // written once by shutdownNow when virtual threads were alive; read by workers
     private final AtomicInteger liveWorkers;             // worker threads running or coming (a reserved spare); RMW by each
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final VirtualThreadRegistry liveVirtual;     // final; read for draining()
@@ -74,6 +90,7 @@ final class RunState {
 
     /** Shutdown only, under the global queue's lock: raises the state to STOP. */
     void toStop() {
+        stopCalled = true;
         advance(STOP);
     }
 
@@ -108,7 +125,7 @@ final class RunState {
 
     /** The exception for a task refused because the scheduler is shut down. */
     RejectedExecutionException rejected(Runnable task) {
-        String why = state >= STOP ? "shutdownNow() was called" : "shutdown() was called";
+        String why = stopCalled ? "shutdownNow() was called" : "shutdown() was called"; // not the state: TERMINATED follows either
         return new RejectedExecutionException("Task " + task + " rejected: the scheduler is shut down (" + why + ")");
     }
 }
