@@ -62,17 +62,27 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
      * A scheduler with the defaults: parallelism equal to {@link Runtime#availableProcessors()},
      * local queues of 256 tasks, workers named {@code mn-worker-N}, the workers' default
      * uncaught-exception handling, and parking without a spinning back-off.
+     *
+     * @return a new scheduler, its workers started
      */
     public static WorkStealingScheduler create() {
         return builder().build();
     }
 
-    /** A builder with the defaults of {@link #create()}. */
+    /**
+     * A builder with the defaults of {@link #create()}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The number of processors, which is also the number of worker threads. */
+    /**
+     * The number of processors, which is also the number of worker threads.
+     *
+     * @return the parallelism given to the builder
+     */
     public int parallelism() {
         return scheduler.parallelism();
     }
@@ -156,6 +166,8 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
     /**
      * Whether the calling task was asked to yield: it has run past a monitor tick while other work
      * waits behind it. Cheap enough to poll in a loop; false outside this scheduler's workers.
+     *
+     * @return whether the calling task should reach a {@link #checkpoint()} soon
      */
     public static boolean preemptionRequested() {
         return Scheduler.preemptionRequested();
@@ -183,6 +195,8 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
      * through the global queue. Outside this scheduler's workers, and on virtual threads (which the
      * JDK unmounts while they block), it just runs {@code section}.
      *
+     * @param section the code that may block
+     * @param <T>     what it returns
      * @return what {@code section} returns
      * @throws Exception what {@code section} throws
      */
@@ -191,7 +205,11 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
         return Scheduler.blocking(section);
     }
 
-    /** {@link #blocking(Callable)} for a section that returns nothing and throws no checked exception. */
+    /**
+     * {@link #blocking(Callable)} for a section that returns nothing and throws no checked exception.
+     *
+     * @param section the code that may block
+     */
     public static void blocking(Runnable section) {
         Objects.requireNonNull(section, "section");
         try {
@@ -222,10 +240,12 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
      * virtual thread and keeps carrying them until they end; it returns only plain tasks. No virtual
      * thread is dropped.
      *
-     * <p>Needs the JVM flag {@code --add-opens java.base/java.lang=ALL-UNNAMED}: JDK 25 has no public
+     * <p>Needs the JVM flag {@code --add-opens java.base/java.lang=ALL-UNNAMED} on the class path, or
+     * {@code --add-opens java.base/java.lang=io.mnscheduler} on the module path: JDK 25 has no public
      * API for a custom virtual-thread scheduler. Each call returns a new builder; like the JDK's
      * builders it is not thread-safe.
      *
+     * @return a new builder of virtual threads carried by this scheduler
      * @throws UnsupportedOperationException without the flag; the message names it. The
      *                                       {@code ExecutorService} methods work without it.
      */
@@ -237,7 +257,8 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
      * A factory of virtual threads carried by this scheduler, as made by
      * {@link #virtualThreadBuilder()}; thread-safe.
      *
-     * @throws UnsupportedOperationException without {@code --add-opens java.base/java.lang=ALL-UNNAMED}
+     * @return a new factory of virtual threads carried by this scheduler
+     * @throws UnsupportedOperationException without the flag named by {@link #virtualThreadBuilder()}
      */
     public ThreadFactory virtualThreadFactory() {
         return virtualThreadBuilder().factory();
@@ -248,7 +269,8 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
      * ({@link Executors#newThreadPerTaskExecutor}). Closing it waits for its threads; it does not
      * shut this scheduler down.
      *
-     * @throws UnsupportedOperationException without {@code --add-opens java.base/java.lang=ALL-UNNAMED}
+     * @return a new executor that starts one virtual thread per task
+     * @throws UnsupportedOperationException without the flag named by {@link #virtualThreadBuilder()}
      */
     public ExecutorService newVirtualThreadPerTaskExecutor() {
         return Executors.newThreadPerTaskExecutor(virtualThreadFactory());
@@ -257,12 +279,19 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
     /**
      * The virtual threads carried by this scheduler that were started and have not ended yet, in no
      * particular order; a racy snapshot, for monitoring and diagnostics.
+     *
+     * @return an unmodifiable list of the threads
      */
     public List<Thread> liveVirtualThreads() {
         return scheduler.stats().liveVirtualThreadList();
     }
 
-    /** A snapshot of the counters, totals and per processor; the values are read racily, without stopping anything. */
+    /**
+     * A snapshot of the counters, totals and per processor; the values are read racily, without
+     * stopping anything.
+     *
+     * @return the counters now
+     */
     public SchedulerStats stats() {
         StatsView view = scheduler.stats();
         List<SchedulerStats.ProcessorStats> list = new ArrayList<>(parallelism());
@@ -314,6 +343,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
          * The number of processors and worker threads; default: the available processors.
          *
          * @param parallelism 1 to {@value #MAX_PARALLELISM}
+         * @return this builder
          */
         public Builder parallelism(int parallelism) {
             if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
@@ -329,6 +359,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
          * tasks to the global queue.
          *
          * @param capacity a power of two from 2 to {@value #MAX_LOCAL_QUEUE_CAPACITY}
+         * @return this builder
          */
         public Builder localQueueCapacity(int capacity) {
             if (capacity < 2 || capacity > MAX_LOCAL_QUEUE_CAPACITY || Integer.bitCount(capacity) != 1) {
@@ -339,7 +370,12 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
             return this;
         }
 
-        /** Worker threads are named this prefix followed by the processor number; default {@code "mn-worker-"}. */
+        /**
+         * Worker threads are named this prefix followed by the processor number; default {@code "mn-worker-"}.
+         *
+         * @param prefix any string
+         * @return this builder
+         */
         public Builder threadNamePrefix(String prefix) {
             this.threadNamePrefix = Objects.requireNonNull(prefix, "threadNamePrefix = null; allowed: any non-null string");
             return this;
@@ -349,6 +385,9 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
          * Receives what tasks run with {@link #execute} throw; default: each worker thread's own
          * handler, that is its thread group's. Tasks from {@code submit} keep their exception in
          * their {@code Future} instead.
+         *
+         * @param handler called on the worker thread, with the worker and what the task threw
+         * @return this builder
          */
         public Builder uncaughtExceptionHandler(Thread.UncaughtExceptionHandler handler) {
             this.uncaughtExceptionHandler = Objects.requireNonNull(handler,
@@ -366,6 +405,9 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
          * stateless strategies ({@code BusySpinIdleStrategy}, {@code YieldingIdleStrategy},
          * {@code SleepingIdleStrategy}); for a stateful one such as {@code BackoffIdleStrategy},
          * use {@link #idleStrategy(Supplier)} so that each worker has its own.
+         *
+         * @param strategy the strategy every worker uses
+         * @return this builder
          */
         public Builder idleStrategy(IdleStrategy strategy) {
             Objects.requireNonNull(strategy, "idleStrategy = null; allowed: any non-null IdleStrategy");
@@ -376,6 +418,9 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
         /**
          * Low-latency mode as in {@link #idleStrategy(IdleStrategy)}, with one strategy per worker
          * made by {@code factory}, called once per worker when the scheduler is built.
+         *
+         * @param factory makes one strategy per worker; must not return null
+         * @return this builder
          */
         public Builder idleStrategy(Supplier<? extends IdleStrategy> factory) {
             this.idleStrategy = Objects.requireNonNull(factory, "idleStrategy = null; allowed: any non-null Supplier");
@@ -386,6 +431,9 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
          * Where workers run and which victims they try first; default {@link WorkerPlacement#NONE}.
          * For NUMA machines, {@code io.mnscheduler.numa.NumaPlacement} (module {@code scheduler-numa})
          * pins workers to CPUs or nodes and makes thieves try their own node first.
+         *
+         * @param placement where workers run and which victims they try first
+         * @return this builder
          */
         public Builder placement(WorkerPlacement placement) {
             this.placement = Objects.requireNonNull(placement, "placement = null; allowed: any WorkerPlacement, or WorkerPlacement.NONE");
@@ -394,17 +442,24 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
 
         /** The shortest preemption tick accepted. */
         public static final Duration MIN_PREEMPTION_TICK = Duration.ofNanos(100_000);
+        /**
+         * The longest duration accepted anywhere: {@code Long.MAX_VALUE} nanoseconds, about 292 years,
+         * the most the scheduler's nanosecond clock arithmetic holds.
+         */
+        public static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
 
         /**
          * The monitor's tick; default 10 ms. A task that runs longer than one tick while work waits
          * behind it is asked to yield ({@link #preemptionRequested()}); see {@link #handOffTicks}.
          *
-         * @param tick at least 100 µs
+         * @param tick from 100 µs to {@link #MAX_DURATION}
+         * @return this builder
          */
         public Builder preemptionTick(Duration tick) {
-            Objects.requireNonNull(tick, "preemptionTick = null; allowed: a Duration of at least 100 µs");
-            if (tick.compareTo(MIN_PREEMPTION_TICK) < 0) {
-                throw new IllegalArgumentException("preemptionTick = " + tick + "; allowed: at least 100 µs (PT0.0001S)");
+            Objects.requireNonNull(tick, "preemptionTick = null; allowed: a Duration from 100 µs to " + MAX_DURATION);
+            if (tick.compareTo(MIN_PREEMPTION_TICK) < 0 || tick.compareTo(MAX_DURATION) > 0) {
+                throw new IllegalArgumentException("preemptionTick = " + tick + "; allowed: 100 µs (PT0.0001S) to "
+                        + MAX_DURATION + " (Long.MAX_VALUE nanoseconds)");
             }
             this.preemptionTick = tick;
             return this;
@@ -416,6 +471,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
          * after the second).
          *
          * @param ticks 1 to 1000
+         * @return this builder
          */
         public Builder handOffTicks(int ticks) {
             if (ticks < 1 || ticks > 1000) {
@@ -430,6 +486,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
          * hand-offs wait (the stats count them) until a thread is free.
          *
          * @param max at least the parallelism (checked by {@link #build()}), at most 32767
+         * @return this builder
          */
         public Builder maxWorkers(int max) {
             if (max < 1 || max > MAX_PARALLELISM) {
@@ -444,12 +501,14 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
          * How long a spare worker (one whose processor was handed off) waits for a processor before
          * its thread ends; default 60 s.
          *
-         * @param keepAlive positive
+         * @param keepAlive positive, at most {@link #MAX_DURATION}
+         * @return this builder
          */
         public Builder spareKeepAlive(Duration keepAlive) {
-            Objects.requireNonNull(keepAlive, "spareKeepAlive = null; allowed: a positive Duration");
-            if (keepAlive.isNegative() || keepAlive.isZero()) {
-                throw new IllegalArgumentException("spareKeepAlive = " + keepAlive + "; allowed: a positive Duration");
+            Objects.requireNonNull(keepAlive, "spareKeepAlive = null; allowed: a positive Duration up to " + MAX_DURATION);
+            if (keepAlive.isNegative() || keepAlive.isZero() || keepAlive.compareTo(MAX_DURATION) > 0) {
+                throw new IllegalArgumentException("spareKeepAlive = " + keepAlive + "; allowed: a positive Duration up to "
+                        + MAX_DURATION + " (Long.MAX_VALUE nanoseconds)");
             }
             this.spareKeepAlive = keepAlive;
             return this;
@@ -458,6 +517,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
         /**
          * Creates the scheduler and starts its workers and its monitor.
          *
+         * @return the new scheduler
          * @throws IllegalArgumentException when {@code maxWorkers} is below {@code parallelism}
          */
         public WorkStealingScheduler build() {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,6 +40,24 @@ class BuilderTest {
         assertRejected(() -> WorkStealingScheduler.builder().threadNamePrefix(null), "threadNamePrefix = null");
         assertRejected(() -> WorkStealingScheduler.builder().uncaughtExceptionHandler(null), "uncaughtExceptionHandler = null");
         assertRejected(() -> WorkStealingScheduler.builder().idleStrategy((org.agrona.concurrent.IdleStrategy) null), "idleStrategy = null");
+    }
+
+    @Test
+    void durationsAreCheckedInTheirSettersIncludingOverflow() {
+        java.time.Duration centuries = java.time.Duration.ofDays(365_000);
+        assertRejected(() -> WorkStealingScheduler.builder().preemptionTick(centuries),
+                "preemptionTick = " + centuries, "allowed: 100 µs (PT0.0001S) to PT2562047H47M16.854775807S");
+        assertRejected(() -> WorkStealingScheduler.builder().preemptionTick(java.time.Duration.ofNanos(99_999)),
+                "preemptionTick = PT0.000099999S");
+        assertRejected(() -> WorkStealingScheduler.builder().spareKeepAlive(centuries),
+                "spareKeepAlive = " + centuries, "allowed: a positive Duration up to PT2562047H47M16.854775807S");
+        assertRejected(() -> WorkStealingScheduler.builder().spareKeepAlive(java.time.Duration.ZERO), "spareKeepAlive = PT0S");
+        // The largest values accepted build and run: nothing overflows later.
+        try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(1)
+                .preemptionTick(WorkStealingScheduler.Builder.MAX_DURATION)
+                .spareKeepAlive(WorkStealingScheduler.Builder.MAX_DURATION).build()) {
+            assertEquals(7, assertDoesNotThrow(() -> s.submit(() -> 7).get(30, TimeUnit.SECONDS)));
+        }
     }
 
     @Test

@@ -209,6 +209,22 @@ class ExecutorContractTest {
     }
 
     @Test
+    void theRejectionNamesWhatWasCalledBeforeAndAfterTermination() throws Exception {
+        start(1);
+        scheduler.shutdown();
+        assertRejectedNaming("shutdown() was called");
+        assertTrue(scheduler.awaitTermination(WAIT_S, TimeUnit.SECONDS));
+        assertRejectedNaming("shutdown() was called"); // terminated after a plain shutdown: still not shutdownNow
+        scheduler.shutdownNow();
+        assertRejectedNaming("shutdownNow() was called");
+    }
+
+    private void assertRejectedNaming(String call) {
+        RejectedExecutionException e = assertThrows(RejectedExecutionException.class, () -> scheduler.execute(() -> { }));
+        assertTrue(e.getMessage().contains(call), e.getMessage());
+    }
+
+    @Test
     void shutdownRejectsSubmissionsFromTasksToo() throws Exception {
         start(1);
         CountDownLatch gate = new CountDownLatch(1);

@@ -18,6 +18,8 @@ class MissingOpensTest {
         try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(1).build()) {
             UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, s::virtualThreadBuilder);
             assertTrue(e.getMessage().contains("--add-opens java.base/java.lang=ALL-UNNAMED"), e.getMessage());
+            assertTrue(e.getCause() instanceof RuntimeException, "the JDK's refusal is chained as the cause: " + e.getCause());
+            assertTrue(e.getMessage().contains(e.getCause().toString()), e.getMessage());
             assertThrows(UnsupportedOperationException.class, s::virtualThreadFactory);
             assertThrows(UnsupportedOperationException.class, s::newVirtualThreadPerTaskExecutor);
             assertEquals(3, s.submit(() -> 3).get(30, TimeUnit.SECONDS));

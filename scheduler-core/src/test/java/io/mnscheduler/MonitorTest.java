@@ -336,7 +336,7 @@ class MonitorTest {
     void builderChecksTheMonitorSettings() {
         IllegalArgumentException tick = assertThrows(IllegalArgumentException.class,
                 () -> WorkStealingScheduler.builder().preemptionTick(Duration.ofNanos(99_999)));
-        assertTrue(tick.getMessage().startsWith("preemptionTick = PT0.000099999S; allowed: at least 100 µs"), tick.getMessage());
+        assertTrue(tick.getMessage().startsWith("preemptionTick = PT0.000099999S; allowed: 100 µs (PT0.0001S) to "), tick.getMessage());
         IllegalArgumentException cap = assertThrows(IllegalArgumentException.class,
                 () -> WorkStealingScheduler.builder().parallelism(4).maxWorkers(3).build());
         assertEquals("maxWorkers = 3; allowed: at least the parallelism (4)", cap.getMessage());

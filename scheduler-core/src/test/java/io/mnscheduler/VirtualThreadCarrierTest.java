@@ -1,6 +1,7 @@
 package io.mnscheduler;
 
 import io.mnscheduler.internal.carrier.VirtualThreadSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Virtual threads carried by the scheduler. This class runs in its own Surefire execution, the only
  * one given {@code --add-opens java.base/java.lang=ALL-UNNAMED}.
  */
+@Tag("virtual-threads")
 class VirtualThreadCarrierTest {
     private static final long WAIT_S = 120;
     private static final String PREFIX = "vt-carrier-";

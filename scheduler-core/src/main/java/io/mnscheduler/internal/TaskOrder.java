@@ -176,7 +176,8 @@ final class TaskOrder {
             return null;
         }
         long now = System.nanoTime();
-        long interval = localFairnessNanos * Math.max(1, depth / OLDEST_PER_TICK_DEPTH);
+        int ticks = Math.max(1, depth / OLDEST_PER_TICK_DEPTH);
+        long interval = localFairnessNanos > Long.MAX_VALUE / ticks ? Long.MAX_VALUE : localFairnessNanos * ticks; // a tick of centuries must not wrap
         if (now - p.oldestTakenNanos < interval) {
             return null;
         }

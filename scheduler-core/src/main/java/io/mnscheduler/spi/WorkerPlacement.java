@@ -16,6 +16,8 @@ public interface WorkerPlacement {
     /**
      * Places the calling worker thread, which is about to run processor {@code processor}. An
      * exception is logged once and the worker runs unplaced.
+     *
+     * @param processor the processor's index, from 0 to parallelism - 1
      */
     void place(int processor);
 
@@ -23,6 +25,10 @@ public interface WorkerPlacement {
      * How far processor {@code victim}'s work is from processor {@code thief}'s worker, for steal
      * order; lower is nearer, only the order matters. The default, 0 everywhere, keeps the order
      * random.
+     *
+     * @param thief  the index of the processor whose worker steals
+     * @param victim the index of the processor stolen from
+     * @return the distance; any int, only the order matters
      */
     default int distance(int thief, int victim) {
         return 0;

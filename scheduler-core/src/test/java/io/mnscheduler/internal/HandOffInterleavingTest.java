@@ -2,6 +2,7 @@ package io.mnscheduler.internal;
 
 import io.mnscheduler.internal.queue.Task;
 import io.mnscheduler.spi.WorkerPlacement;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * state word (checked before each of its steps), and after each schedule every accepted child must
  * have come out exactly once, from the processor or the global queue. Any other outcome is forbidden.
  */
+@Tag("interleavings")
 class HandOffInterleavingTest {
 
 

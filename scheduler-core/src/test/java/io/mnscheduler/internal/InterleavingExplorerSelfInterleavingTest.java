@@ -1,5 +1,6 @@
 package io.mnscheduler.internal;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The explorer must find a planted race, and must count schedules as the combinatorics say. */
+@Tag("interleavings")
 class InterleavingExplorerSelfInterleavingTest {
 
     /** Two threads each do a non-atomic increment: read, then write. */

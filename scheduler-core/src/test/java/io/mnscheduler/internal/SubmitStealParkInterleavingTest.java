@@ -2,6 +2,7 @@ package io.mnscheduler.internal;
 
 import io.mnscheduler.internal.queue.Task;
 import io.mnscheduler.spi.WorkerPlacement;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * submitter to wake. The second is what skipping the wake-up check must not break. Any other
  * outcome is forbidden.
  */
+@Tag("interleavings")
 class SubmitStealParkInterleavingTest {
 
 

@@ -16,7 +16,8 @@ import java.util.Objects;
  * }</pre>
  *
  * Pinned workers also ask libnuma, where present, to allocate their memory on their own node
- * ({@code numa_set_preferred}). Needs {@code --enable-native-access=ALL-UNNAMED}; without native
+ * ({@code numa_set_preferred}). Needs {@code --enable-native-access=ALL-UNNAMED} (on the module path:
+ * {@code --enable-native-access=io.mnscheduler.numa}); without native
  * access, or off Linux, pinning becomes a no-op (one log line says so) while the steal order still
  * follows the topology. Immutable and thread-safe.
  */
@@ -51,42 +52,79 @@ public final class NumaPlacement implements WorkerPlacement {
         this.packed = java.util.Arrays.stream(cpusByNode).flatMapToInt(java.util.Arrays::stream).toArray();
     }
 
-    /** One worker per CPU, processors spread round-robin over this machine's nodes. */
+    /**
+     * One worker per CPU, processors spread round-robin over this machine's nodes.
+     *
+     * @return a placement over the detected topology
+     */
     public static NumaPlacement pinToCpu() {
         return pinToCpu(Spread.ROUND_ROBIN);
     }
 
-    /** One worker per CPU, spread as given over this machine's nodes. */
+    /**
+     * One worker per CPU, spread as given over this machine's nodes.
+     *
+     * @param spread how processors are spread over the nodes
+     * @return a placement over the detected topology
+     */
     public static NumaPlacement pinToCpu(Spread spread) {
         return pinToCpu(spread, NumaTopology.detect());
     }
 
-    /** One worker per CPU of {@code topology}, spread as given; more processors than CPUs wrap around. */
+    /**
+     * One worker per CPU of {@code topology}, spread as given; more processors than CPUs wrap around.
+     *
+     * @param spread   how processors are spread over the nodes
+     * @param topology the nodes and CPUs to pin to
+     * @return a placement over {@code topology}
+     */
     public static NumaPlacement pinToCpu(Spread spread, NumaTopology topology) {
         return new NumaPlacement(topology, Mode.CPU, Objects.requireNonNull(spread, "spread = null; allowed: ROUND_ROBIN or PACKED"));
     }
 
-    /** Each worker may float among its node's CPUs; processors round-robin over this machine's nodes. */
+    /**
+     * Each worker may float among its node's CPUs; processors round-robin over this machine's nodes.
+     *
+     * @return a placement over the detected topology
+     */
     public static NumaPlacement pinToNode() {
         return pinToNode(NumaTopology.detect());
     }
 
-    /** Each worker may float among its node's CPUs; processors round-robin over {@code topology}'s nodes. */
+    /**
+     * Each worker may float among its node's CPUs; processors round-robin over {@code topology}'s nodes.
+     *
+     * @param topology the nodes to place workers on
+     * @return a placement over {@code topology}
+     */
     public static NumaPlacement pinToNode(NumaTopology topology) {
         return new NumaPlacement(topology, Mode.NODE, Spread.ROUND_ROBIN);
     }
 
-    /** No pinning; thieves still try their own node first. For comparison runs. */
+    /**
+     * No pinning; thieves still try their own node first. For comparison runs.
+     *
+     * @return a placement that pins nothing, over the detected topology
+     */
     public static NumaPlacement none() {
         return new NumaPlacement(NumaTopology.detect(), Mode.NONE, Spread.ROUND_ROBIN);
     }
 
-    /** The topology this placement follows. */
+    /**
+     * The topology this placement follows.
+     *
+     * @return the topology given or detected
+     */
     public NumaTopology topology() {
         return topology;
     }
 
-    /** The node processor {@code processor} belongs to. */
+    /**
+     * The node processor {@code processor} belongs to.
+     *
+     * @param processor a processor index, 0 or more
+     * @return the node id
+     */
     public int nodeOf(int processor) {
         checkProcessor(processor);
         if (mode == Mode.CPU && spread == Spread.PACKED) {
@@ -95,7 +133,12 @@ public final class NumaPlacement implements WorkerPlacement {
         return nodeIds[processor % nodeIds.length];
     }
 
-    /** The CPUs processor {@code processor}'s worker is pinned to; empty for {@link #none()}. */
+    /**
+     * The CPUs processor {@code processor}'s worker is pinned to; empty for {@link #none()}.
+     *
+     * @param processor a processor index, 0 or more
+     * @return the CPUs, a new set
+     */
     public BitSet cpusOf(int processor) {
         checkProcessor(processor);
         BitSet set = new BitSet();

@@ -32,6 +32,8 @@ public final class NumaTopology {
      * This machine's topology, limited to the CPUs this process may use ({@code sched_getaffinity}).
      * It comes from libnuma when present, else from {@code /sys}, else is one node holding every
      * allowed CPU.
+     *
+     * @return the topology of the CPUs this process may use
      */
     public static NumaTopology detect() {
         BitSet allowed = Affinity.processAffinity();
@@ -67,6 +69,8 @@ public final class NumaTopology {
      * and {@code .../distance} for each node N. For tests, and to simulate large machines. Nodes
      * without CPUs are left out.
      *
+     * @param root a directory shaped like {@code /sys/devices/system/node}
+     * @return the topology it describes
      * @throws IllegalArgumentException naming the file, when a file is missing or malformed, or no
      *                                  node has a CPU
      */
@@ -151,6 +155,8 @@ public final class NumaTopology {
     /**
      * This topology with only the CPUs in {@code allowed}; nodes left without CPUs are dropped.
      *
+     * @param allowed the CPUs to keep
+     * @return a new topology
      * @throws IllegalArgumentException when no CPU of this topology is allowed
      */
     public NumaTopology restrictTo(BitSet allowed) {
@@ -170,7 +176,11 @@ public final class NumaTopology {
         return select(nodes, cut, distances, keep);
     }
 
-    /** The node ids, ascending. */
+    /**
+     * The node ids, ascending.
+     *
+     * @return an unmodifiable list
+     */
     public List<Integer> nodes() {
         return java.util.Arrays.stream(nodes).boxed().toList();
     }
@@ -178,6 +188,8 @@ public final class NumaTopology {
     /**
      * The CPUs of {@code node}; a copy.
      *
+     * @param node a node id
+     * @return the node's CPUs, a new set
      * @throws IllegalArgumentException when {@code node} is not one of {@link #nodes()}
      */
     public BitSet cpusOf(int node) {
@@ -187,6 +199,8 @@ public final class NumaTopology {
     /**
      * The node that holds {@code cpu}.
      *
+     * @param cpu a CPU number
+     * @return its node's id
      * @throws IllegalArgumentException when {@code cpu} is not one of this topology's CPUs
      */
     public int nodeOfCpu(int cpu) {
@@ -201,13 +215,20 @@ public final class NumaTopology {
     /**
      * The distance from node {@code a} to node {@code b}; 10 is local by convention.
      *
+     * @param a a node id
+     * @param b a node id
+     * @return the distance, as the kernel reports it
      * @throws IllegalArgumentException when either is not one of {@link #nodes()}
      */
     public int distance(int a, int b) {
         return distances[indexOf(a)][indexOf(b)];
     }
 
-    /** Every CPU of every node. */
+    /**
+     * Every CPU of every node.
+     *
+     * @return the CPUs, a new set
+     */
     public BitSet allCpus() {
         BitSet all = new BitSet();
         for (BitSet c : cpus) {

@@ -29,7 +29,7 @@ public final class VirtualThreadSupport {
 
     private static final Constructor<?> BUILDER;      // null when java.lang is not open to us
     private static final MethodHandle CURRENT_CARRIER; // null likewise
-    private static final String FAILURE;              // why the above are null
+    private static final Throwable FAILURE;           // why the above are null; the cause of newBuilder's exception
     private static final Class<?> CONTINUATION_CLASS; // the class of every continuation task; null when not found
     private static final Field BOUND_THREAD;          // its captured VirtualThread; null when not found
     private static final VarHandle STATE;             // VirtualThread.state (volatile int); null when not found
@@ -45,7 +45,7 @@ public final class VirtualThreadSupport {
     static {
         Constructor<?> builder = null;
         MethodHandle carrier = null;
-        String failure = null;
+        Throwable failure = null;
         try {
             Class<?> c = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
             Constructor<?> k = c.getDeclaredConstructor(Executor.class);
@@ -56,7 +56,7 @@ public final class VirtualThreadSupport {
         } catch (ReflectiveOperationException | RuntimeException e) {
             builder = null;
             carrier = null;
-            failure = e.toString();
+            failure = e;
         }
         BUILDER = builder;
         CURRENT_CARRIER = carrier;
@@ -156,7 +156,8 @@ public final class VirtualThreadSupport {
         if (BUILDER == null) {
             throw new UnsupportedOperationException("Virtual threads carried by a WorkStealingScheduler need the JVM flag "
                     + requiredFlag() + " (JDK 25 has no public API for a custom virtual-thread scheduler). "
-                    + "Add it to the java command line; the scheduler's ExecutorService methods work without it. Cause: " + FAILURE);
+                    + "Add it to the java command line; the scheduler's ExecutorService methods work without it. Cause: " + FAILURE,
+                    FAILURE);
         }
         try {
             return (Thread.Builder.OfVirtual) BUILDER.newInstance(scheduler);

@@ -1,5 +1,6 @@
 package io.mnscheduler.internal.carrier;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (growth, shrinking and backward-shift deletion included), its argument checks, and concurrent
  * removals of the same task, of which exactly one may succeed.
  */
+@Tag("virtual-threads")
 class VirtualThreadRegistryTest {
     private static final long WAIT_S = 60;
     private static final AtomicInteger IDS = new AtomicInteger();

@@ -2,6 +2,7 @@ package io.mnscheduler.internal.idle;
 
 import io.mnscheduler.internal.InterleavingExplorer;
 import io.mnscheduler.internal.Interleavings;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (it saw the task in its final check) or have been handed to a submitter to wake; and the counts of
  * unparked and searching workers must match what the workers did. Any other outcome is forbidden.
  */
+@Tag("interleavings")
 class IdleInterleavingTest {
 
     /** Workers 0..n-1 each try to search, then park; submitters each publish one task and notify. */

@@ -1,6 +1,7 @@
 package io.mnscheduler.internal.queue;
 
 import io.mnscheduler.internal.InterleavingExplorer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * schedule, every accepted task must have come out exactly once and no refused task at all. Any other
  * outcome is forbidden.
  */
+@Tag("interleavings")
 class RunQueueInterleavingTest {
     private static final int CAPACITY = 4;
 

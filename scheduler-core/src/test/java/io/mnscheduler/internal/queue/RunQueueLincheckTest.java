@@ -3,6 +3,7 @@ package io.mnscheduler.internal.queue;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.Validate;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * not take here (it misses even a plain lost update), so a passing model-checking run would prove
  * nothing. Systematic interleaving exploration is done by {@code RunQueueInterleavingTest} instead.
  */
+@Tag("lincheck")
 public class RunQueueLincheckTest {
     private static final int CAPACITY = 4; // small, so that offers fill the queue and indices wrap
     private static final int MAX_TASKS = 64;

@@ -16,6 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * The library name can be changed with the system property {@value #LIBRARY_PROPERTY} (the tests
  * point it at a missing name).
  */
+@SuppressWarnings("restricted") // binding native functions is the point of this class; users grant it with --enable-native-access
 public final class LibNuma {
     /** System property naming the library to load; default {@code libnuma.so.1}. */
     public static final String LIBRARY_PROPERTY = "io.mnscheduler.numa.library";

@@ -22,6 +22,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * and reported with the errno name. Loaded once; {@link #get()} is null where it cannot work (not
  * Linux, or native access denied), after one log line that says why.
  */
+@SuppressWarnings("restricted") // binding native functions is the point of this class; users grant it with --enable-native-access
 public final class Libc {
     private static final System.Logger LOG = System.getLogger("io.mnscheduler.numa");
     private static final Map<Integer, String> ERRNO_NAMES = Map.of(1, "EPERM", 3, "ESRCH", 12, "ENOMEM",
@@ -66,12 +67,21 @@ public final class Libc {
             return new Libc(Linker.nativeLinker());
         } catch (IllegalCallerException e) {
             LOG.log(System.Logger.Level.WARNING, "Native access is denied (" + e.getMessage() + "); workers will not be "
-                    + "pinned. Run with --enable-native-access=ALL-UNNAMED to pin them");
+                    + "pinned. Run with " + nativeAccessFlag() + " to pin them");
             return null;
         } catch (RuntimeException | LinkageError e) {
             LOG.log(System.Logger.Level.WARNING, "Cannot bind libc's scheduling calls (" + e + "); workers will not be pinned");
             return null;
         }
+    }
+
+    /**
+     * The JVM flag that grants this library native access, for the way it was loaded: its module's
+     * name on the module path, {@code ALL-UNNAMED} on the class path.
+     */
+    public static String nativeAccessFlag() {
+        Module m = Libc.class.getModule();
+        return "--enable-native-access=" + (m.isNamed() ? m.getName() : "ALL-UNNAMED");
     }
 
     /** The bindings, or null where they cannot work (the reason was logged once). */
