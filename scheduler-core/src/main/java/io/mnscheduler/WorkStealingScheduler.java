@@ -102,7 +102,10 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
 
     /**
      * Stops accepting tasks; tasks already accepted still run. Does not wait: see
-     * {@link #awaitTermination}. Idempotent.
+     * {@link #awaitTermination}. A scheduler with nothing queued or running and no live virtual
+     * thread (never used, or idle) is terminated when this returns, as {@code ThreadPoolExecutor}
+     * and {@code ForkJoinPool} are; its worker threads may still be finishing their exit.
+     * Idempotent.
      */
     @Override
     public void shutdown() {

@@ -145,6 +145,65 @@ class ExactlyOnceStressTest {
         }
     }
 
+    /**
+     * shutdown() at random moments of small bursts, so that it often meets a scheduler that just went
+     * idle, or is about to: every accepted task runs exactly once, and when the scheduler reports
+     * itself terminated as shutdown() returns, every accepted task has already run and none runs
+     * later. Seeded, so a failing round can be replayed.
+     */
+    @ParameterizedTest(name = "parallelism {0}")
+    @CsvSource({"1", "2", "4"})
+    void shutdownAtAnyMomentRunsEveryAcceptedTaskAndTerminatesOnlyWhenNothingIsLeft(int parallelism) throws Exception {
+        java.util.Random random = new java.util.Random(42L + parallelism);
+        int early = 0;
+        for (int round = 0; round < 300; round++) {
+            AtomicInteger accepted = new AtomicInteger();
+            AtomicInteger ran = new AtomicInteger();
+            AtomicInteger finished = new AtomicInteger(); // counted as each task's last step
+            WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(parallelism).localQueueCapacity(4).build();
+            int burst = random.nextInt(40);
+            int spins = random.nextInt(3) == 0 ? 0 : random.nextInt(200_000);
+            for (int i = 0; i < burst; i++) {
+                boolean withChild = random.nextBoolean();
+                int work = random.nextInt(4) == 0 ? random.nextInt(100_000) : 0; // some tasks are still running at shutdown
+                s.execute(() -> {
+                    ran.incrementAndGet();
+                    for (int w = 0; w < work; w++) {
+                        Thread.onSpinWait();
+                    }
+                    if (withChild) {
+                        try {
+                            s.execute(() -> {
+                                ran.incrementAndGet();
+                                finished.incrementAndGet();
+                            });
+                            accepted.incrementAndGet();
+                        } catch (RejectedExecutionException expected) {
+                            // refused: must never run
+                        }
+                    }
+                    finished.incrementAndGet();
+                });
+                accepted.incrementAndGet();
+            }
+            for (int i = 0; i < spins; i++) {
+                Thread.onSpinWait(); // lets the burst run partly, wholly, or not at all
+            }
+            s.shutdown();
+            if (s.isTerminated()) {
+                early++;
+                int ranThen = ran.get();
+                assertEquals(accepted.get(), finished.get(), "round " + round + ": terminated with tasks left or running");
+                s.close();
+                assertEquals(ranThen, ran.get(), "round " + round + ": a task ran after termination");
+            }
+            assertTrue(s.awaitTermination(WAIT_S, TimeUnit.SECONDS));
+            assertEquals(accepted.get(), ran.get(), "round " + round);
+            assertEquals(accepted.get(), finished.get(), "round " + round);
+        }
+        System.out.println("parallelism " + parallelism + ": terminated as shutdown() returned in " + early + " of 300 rounds");
+    }
+
     /** A task with a number, so that returned tasks can be told apart. */
     private record Numbered(int id, Runnable body) implements Runnable {
         @Override

@@ -209,6 +209,45 @@ class ExecutorContractTest {
     }
 
     @Test
+    void shutdownOfANeverUsedSchedulerTerminatesAtOnce() throws Exception {
+        start(2);
+        scheduler.shutdown(); // its workers may still be starting: none of them can hold a task
+        assertTrue(scheduler.isTerminated(), "terminated when shutdown() returns, as ThreadPoolExecutor is");
+        assertTrue(scheduler.awaitTermination(0, TimeUnit.SECONDS));
+        assertThrows(RejectedExecutionException.class, () -> scheduler.execute(() -> { }));
+    }
+
+    @Test
+    void shutdownOfAnIdleSchedulerTerminatesAtOnce() throws Exception {
+        scheduler = WorkStealingScheduler.builder().parallelism(2).threadNamePrefix("idle-shutdown-").build();
+        AtomicInteger ran = new AtomicInteger();
+        for (int i = 0; i < 1000; i++) {
+            scheduler.execute(ran::incrementAndGet);
+        }
+        assertEquals(1000, scheduler.submit(() -> 1000).get(WAIT_S, TimeUnit.SECONDS));
+        awaitWorkersParked("idle-shutdown-", 2);
+        scheduler.shutdown();
+        assertTrue(scheduler.isTerminated(), "idle: terminated when shutdown() returns");
+        assertEquals(1000, ran.get());
+    }
+
+    /** Waits until {@code n} worker threads named {@code prefix} + digits are parked (WAITING), the scheduler's idle state. */
+    private static void awaitWorkersParked(String prefix, int n) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (System.nanoTime() < until) {
+            long parked = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().matches(java.util.regex.Pattern.quote(prefix) + "\\d+"))
+                    .filter(t -> t.getState() == Thread.State.WAITING)
+                    .count();
+            if (parked == n) {
+                return;
+            }
+            Thread.sleep(1); // polling a condition, not guessing a duration
+        }
+        throw new AssertionError("the workers did not all park within " + WAIT_S + " s");
+    }
+
+    @Test
     void theRejectionNamesWhatWasCalledBeforeAndAfterTermination() throws Exception {
         start(1);
         scheduler.shutdown();

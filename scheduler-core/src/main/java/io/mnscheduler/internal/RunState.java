@@ -105,6 +105,17 @@ final class RunState extends RunStatePad1 {
         }
     }
 
+    /**
+     * Shutdown only, under the global queue's lock, once it found nothing queued, running or alive
+     * (Shutdown.quiescent): the scheduler is terminated now, as ThreadPoolExecutor and ForkJoinPool
+     * report an idle pool; its worker threads finish their exit afterwards.
+     */
+    void terminateNow() {
+        state = TERMINATED;
+        terminated.countDown();
+        onTermination.run();
+    }
+
     /** A spare worker is about to be started; counted before its processor is handed to it. */
     void workerComing() {
         liveWorkers.incrementAndGet();
@@ -113,9 +124,7 @@ final class RunState extends RunStatePad1 {
     /** A worker thread ended, or a counted spare was not started; the last one terminates the scheduler. */
     void workerGone() {
         if (liveWorkers.decrementAndGet() == 0) {
-            state = TERMINATED;
-            terminated.countDown();
-            onTermination.run();
+            terminateNow(); // or again, after an early termination: idempotent
         }
     }
 

@@ -21,6 +21,9 @@ import static io.mnscheduler.internal.Processor.word;
  * threads. Sections "Shutdown" and "Virtual threads" of the overview in {@code package-info.java}.
  * How workers then leave is {@link WorkerLoop}'s; the run state is {@link RunState}'s.
  *
+ * <p>{@code shutdown()} of a scheduler with nothing queued, running or alive terminates it at once
+ * ({@link #quiescent}), as the JDK's pools do; otherwise the last worker to leave does.
+ *
  * <p>Writes: the run state (through RunState, under the global queue's lock), a processor's state
  * word by CAS into STOPPED, the runnext slots, queues and (of stopped processors) yield lists it
  * drains, and the global queue. Used through {@link #shutdown} and {@link #shutdownNow}.
@@ -44,8 +47,59 @@ final class Shutdown {
     }
 
     void shutdown() {
-        global.close(runState::toShutdown);
+        global.close(() -> {
+            runState.toShutdown();
+            if (quiescent()) {
+                runState.terminateNow();
+            }
+        });
         wakeEveryone();
+    }
+
+    /**
+     * Under the global queue's lock, with SHUTDOWN set, so that no outside task can arrive: whether
+     * no task is queued, in hand or running, and no virtual thread is alive, so that the scheduler
+     * may count as terminated at once. Either no task was ever accepted (nothing ever entered the
+     * global queue: a task submitted on a worker comes from a task that did, and code on a worker
+     * outside any task submits through the global queue), or the scheduler is idle: every processor
+     * PARKED with the same word and tick count in two looks around a look at every queue, no spare
+     * running a task without a processor, and no hand-off in flight. A task not in a queue is in the
+     * hands of a worker that is not PARKED: popped, stolen or being pushed, all between a worker's
+     * SCHEDULING and its RUNNING. So a processor PARKED in both looks, whose tick did not move, ran
+     * nothing and held nothing in between, and anything queued at the first look would have been seen
+     * by the middle one or started by a worker that then moved its tick. Each look reads a word
+     * (volatile) before its tick (opaque): the owner moves the tick before its releasing store of
+     * PARKED, so a worker that ran a task and parked again in between shows its new tick. False is
+     * always safe: the workers then terminate the scheduler as they leave.
+     */
+    private boolean quiescent() {
+        if (liveVirtual.count() != 0 || global.size() != 0) {
+            return false;
+        }
+        if (!global.everAddedWhileClosing()) {
+            return true; // every task enters through the global queue or from a running task, which did
+        }
+        if (spares.threads() != processors.length + spares.parked()) {
+            return false; // a worker that lost its processor still runs its task, or a spare is on its way
+        }
+        int[] words = new int[processors.length];
+        int[] ticks = new int[processors.length];
+        for (int i = 0; i < processors.length; i++) {
+            words[i] = processors[i].word();
+            ticks[i] = processors[i].schedTickOpaque();
+            if (status(words[i]) != PARKED || processors[i].yieldedCount() != 0) {
+                return false;
+            }
+        }
+        if (parking.hasVisibleWork()) {
+            return false;
+        }
+        for (int i = 0; i < processors.length; i++) {
+            if (processors[i].word() != words[i] || processors[i].schedTickOpaque() != ticks[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     List<Runnable> shutdownNow() {

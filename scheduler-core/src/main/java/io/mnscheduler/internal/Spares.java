@@ -88,6 +88,13 @@ final class Spares {
         }
     }
 
+    /** Spares parked now, waiting for a processor. */
+    int parked() {
+        synchronized (lock) {
+            return parked.size();
+        }
+    }
+
     int threads() {
         synchronized (lock) {
             return threads;

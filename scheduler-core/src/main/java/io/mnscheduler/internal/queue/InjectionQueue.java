@@ -17,6 +17,7 @@ public final class InjectionQueue {
     private final Object lock = new Object();
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>(256); // guarded by lock
     private boolean closed;                                           // guarded by lock
+    private boolean everAdded;                                        // guarded by lock: some task was ever added
     private volatile int size;                                        // written under lock; read racily as a hint
 
     /**
@@ -31,13 +32,14 @@ public final class InjectionQueue {
             }
             tasks.addLast(task);
             size = tasks.size();
+            everAdded = true;
             return true;
         }
     }
 
     /**
      * Adds tasks from a worker, in order, under one lock acquisition. Workers may still add after
-     * {@link #close()}: they only move work they already accepted.
+     * {@link #close(Runnable)}: they only move work they already accepted.
      */
     public void addBatch(Runnable[] batch, int count) {
         synchronized (lock) {
@@ -45,14 +47,16 @@ public final class InjectionQueue {
                 tasks.addLast(batch[i]);
             }
             size = tasks.size();
+            everAdded = true;
         }
     }
 
-    /** Adds one task from a worker; like {@link #addBatch}, allowed after {@link #close()}. */
+    /** Adds one task from a worker; like {@link #addBatch}, allowed after {@link #close(Runnable)}. */
     public void add(Runnable task) {
         synchronized (lock) {
             tasks.addLast(task);
             size = tasks.size();
+            everAdded = true;
         }
     }
 
@@ -88,7 +92,10 @@ public final class InjectionQueue {
         }
     }
 
-    /** Refuses further {@link #offerExternal} calls; runs {@code whileLocked} under the same lock. */
+    /**
+     * Refuses further {@link #offerExternal} calls; runs {@code whileLocked} under the same lock,
+     * where it may call {@link #everAddedWhileClosing()}.
+     */
     public void close(Runnable whileLocked) {
         synchronized (lock) {
             closed = true;
@@ -105,6 +112,11 @@ public final class InjectionQueue {
             size = 0;
             return n;
         }
+    }
+
+    /** Only inside {@link #close(Runnable)}'s action, which holds the lock: whether any task was ever added. */
+    public boolean everAddedWhileClosing() {
+        return everAdded;
     }
 
     /** The number of tasks at the last change; a racy hint. */
