@@ -62,11 +62,10 @@ public final class Scheduler {
         this.handler = handler;
         this.idleStrategies = idleStrategies;
         this.processors = new Processor[parallelism];
-        VictimOrder[] victims = new VictimOrder[parallelism];
         for (int i = 0; i < parallelism; i++) {
             processors[i] = new Processor(i, queueCapacity, TaskOrder.FAIRNESS_INTERVAL);
-            victims[i] = VictimOrder.of(i, parallelism, placement);
         }
+        VictimOrder[] victims = VictimOrder.forAll(parallelism, placement);
         this.global = new InjectionQueue();
         VirtualThreadRegistry liveVirtual = new VirtualThreadRegistry(parallelism + 1); // the last stripe: threads started off our processors
         Idle<Worker> idle = new Idle<>(parallelism);

@@ -98,13 +98,12 @@ final class Stealing {
     private Runnable stealRound(Worker w, Processor p, boolean takeRunnext) {
         VictimOrder nearestFirst = victims[p.id];
         for (int t = 0; t < nearestFirst.tierCount(); t++) { // nearest tier first; within a tier, random order
-            int[] tier = nearestFirst.tier(t);
-            int n = tier.length;
+            int n = nearestFirst.tierSize(t);
             int r = w.nextRandom() & Integer.MAX_VALUE;
             int index = r % n;
             int stride = nearestFirst.stride(t, r >>> 16);
             for (int i = 0; i < n; i++, index = (index + stride) % n) {
-                Processor victim = processors[tier[index]];
+                Processor victim = processors[nearestFirst.victim(t, index)];
                 int stolen = victim.queue.stealInto(p.queue);
                 if (stolen > 0) {
                     p.counters.add(Event.STOLEN, stolen);
