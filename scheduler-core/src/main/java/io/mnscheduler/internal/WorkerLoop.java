@@ -41,7 +41,7 @@ final class WorkerLoop {
     /** Rounds of the scheduling loop per call of runSome. */
     private static final int RUN_BATCH = 128;
 
-    private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
+    private static final System.Logger LOG = System.getLogger(Scheduler.class.getName()); // the engine's logger name, as before the split
 
     private final TaskOrder order;                    // final
     private final Stealing stealing;                  // final

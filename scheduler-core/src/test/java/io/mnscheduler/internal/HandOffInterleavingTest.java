@@ -1,7 +1,6 @@
 package io.mnscheduler.internal;
 
 import io.mnscheduler.internal.queue.Task;
-import io.mnscheduler.spi.WorkerPlacement;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +26,7 @@ class HandOffInterleavingTest {
 
 
     private static final class Run implements InterleavingExplorer.Execution {
-        private final Scheduler engine = new Scheduler(1, 4, "explored-", null, null, WorkerPlacement.NONE,
-                10_000_000L, 2, 4, 1_000_000_000L, false);
+        private final Scheduler engine = ExploredEngines.unstarted(1, 4);
         private final Processor processor = engine.processor(0);
         private final Worker owner = processor.owner;
         private final Worker spare = new Worker(engine, null, "explored-spare", null, 1);

@@ -1,6 +1,5 @@
 package io.mnscheduler.internal;
 
-import io.mnscheduler.spi.WorkerPlacement;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ShutdownInterleavingTest {
 
     private static final class Run implements InterleavingExplorer.Execution {
-        private final Scheduler engine = new Scheduler(1, 4, "explored-", null, null, WorkerPlacement.NONE,
-                10_000_000L, 2, 4, 1_000_000_000L, false);
+        private final Scheduler engine = ExploredEngines.unstarted(1, 4);
         private final Processor processor = engine.processor(0);
         private final Worker worker = processor.owner;
         private final AtomicInteger finished = new AtomicInteger();

@@ -1,7 +1,6 @@
 package io.mnscheduler.internal;
 
 import io.mnscheduler.internal.queue.Task;
-import io.mnscheduler.spi.WorkerPlacement;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +35,7 @@ class SubmitStealParkInterleavingTest {
 
 
     private static final class Run implements InterleavingExplorer.Execution {
-        private final Scheduler engine = new Scheduler(3, 4, "explored-", null, null, WorkerPlacement.NONE,
-                10_000_000L, 2, 6, 1_000_000_000L, false);
+        private final Scheduler engine = ExploredEngines.unstarted(3, 6);
         private final Processor busy = engine.processor(0);
         private final Processor thiefs = engine.processor(1);
         private final Worker submitter = busy.owner;
