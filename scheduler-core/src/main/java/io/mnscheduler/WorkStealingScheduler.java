@@ -52,7 +52,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
     private final Executor continuations; // what our virtual threads submit their continuation tasks to
 
     private WorkStealingScheduler(Builder b) {
-        this.scheduler = new Scheduler(b.parallelism, b.localQueueCapacity, b.threadNamePrefix,
+        this.scheduler = new Scheduler(b.parallelism, b.localQueueCapacity, b.threadNamePrefix, b.threadFactory,
                 b.uncaughtExceptionHandler, b.idleStrategy, b.placement, b.preemptionTick.toNanos(), b.handOffTicks,
                 b.maxWorkers < 0 ? b.parallelism + DEFAULT_SPARES : b.maxWorkers, b.spareKeepAlive.toNanos());
         this.continuations = scheduler::executeContinuation;
@@ -331,6 +331,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
         private int parallelism = Runtime.getRuntime().availableProcessors();
         private int localQueueCapacity = 256;
         private String threadNamePrefix = "mn-worker-";
+        private ThreadFactory threadFactory; // null: daemon threads of the scheduler's own
         private Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
         private Supplier<? extends IdleStrategy> idleStrategy;
         private WorkerPlacement placement = WorkerPlacement.NONE;
@@ -381,6 +382,36 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
          */
         public Builder threadNamePrefix(String prefix) {
             this.threadNamePrefix = Objects.requireNonNull(prefix, "threadNamePrefix = null; allowed: any non-null string");
+            return this;
+        }
+
+        /**
+         * Makes every thread of the scheduler: the processors' workers, the spare workers that
+         * hand-offs start, and the monitor; default: daemon threads of the scheduler's own. Use it
+         * for what a framework sets up on its threads (daemon status, priority, context class
+         * loader, thread-locals), as {@code ForkJoinPool}'s worker thread factory is used.
+         *
+         * <p>The factory is called with the thread's body and must return a new, unstarted platform
+         * thread that runs it. Each thread is named after the scheduler ({@link #threadNamePrefix}
+         * followed by the processor number, {@code spare-N} or {@code monitor}) unless the factory
+         * gave it a name (any name but the JDK's default {@code Thread-N}); its daemon status,
+         * priority, group and class loader are the factory's. {@link #build()} calls the factory
+         * once per processor and once for the monitor, and throws {@link IllegalStateException}
+         * naming the factory when it throws or returns null, a started thread or a virtual thread.
+         * A spare made by a hand-off that fails so is not made: the hand-off is put off (counted in
+         * {@link SchedulerStats#handOffsDelayed()}, the first failure logged) and the scheduler goes
+         * on with the threads it has.
+         *
+         * <p>A worker's thread is started when the worker is first needed, not by {@code build()}
+         * (processor 0's worker and the monitor excepted), so a large scheduler is cheap to build;
+         * a thread that cannot start then (the OS's limit on threads) is logged once and its
+         * processor left unused.
+         *
+         * @param factory makes the scheduler's threads
+         * @return this builder
+         */
+        public Builder threadFactory(ThreadFactory factory) {
+            this.threadFactory = Objects.requireNonNull(factory, "threadFactory = null; allowed: any non-null ThreadFactory");
             return this;
         }
 
@@ -518,10 +549,14 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
         }
 
         /**
-         * Creates the scheduler and starts its workers and its monitor.
+         * Creates the scheduler: makes a thread for each processor's worker and for the monitor, and
+         * starts the monitor and processor 0's worker; the other workers' threads start when they are
+         * first needed (see {@link #threadFactory}). Time and memory are O(parallelism).
          *
          * @return the new scheduler
          * @throws IllegalArgumentException when {@code maxWorkers} is below {@code parallelism}
+         * @throws IllegalStateException when the thread factory fails (see {@link #threadFactory}), or the
+         *         first worker thread or the monitor thread cannot be started; nothing is left running
          */
         public WorkStealingScheduler build() {
             if (maxWorkers >= 0 && maxWorkers < parallelism) {

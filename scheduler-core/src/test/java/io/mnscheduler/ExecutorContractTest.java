@@ -231,15 +231,19 @@ class ExecutorContractTest {
         assertEquals(1000, ran.get());
     }
 
-    /** Waits until {@code n} worker threads named {@code prefix} + digits are parked (WAITING), the scheduler's idle state. */
+    /**
+     * Waits until every started worker thread named {@code prefix} + digits (at least one, at most
+     * {@code n}: a worker's thread starts only when first needed) is parked (WAITING), the
+     * scheduler's idle state.
+     */
     private static void awaitWorkersParked(String prefix, int n) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
         while (System.nanoTime() < until) {
-            long parked = Thread.getAllStackTraces().keySet().stream()
+            List<Thread> workers = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().matches(java.util.regex.Pattern.quote(prefix) + "\\d+"))
-                    .filter(t -> t.getState() == Thread.State.WAITING)
-                    .count();
-            if (parked == n) {
+                    .toList();
+            long parked = workers.stream().filter(t -> t.getState() == Thread.State.WAITING).count();
+            if (parked >= 1 && parked == workers.size() && parked <= n) {
                 return;
             }
             Thread.sleep(1); // polling a condition, not guessing a duration

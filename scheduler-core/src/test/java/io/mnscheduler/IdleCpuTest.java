@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -36,12 +35,14 @@ class IdleCpuTest {
                         var info = mx.getThreadInfo(id);
                         return info != null && info.getThreadName().startsWith("idle-test-");
                     }).toArray();
-            assertEquals(5, workers.length, "found the 4 workers and the monitor");
-            // Let the searchers finish their rounds and park.
+            // Processor 0's worker and the monitor start with the scheduler; the others when the burst first needed them.
+            assertTrue(workers.length >= 2 && workers.length <= 5, "found the started workers and the monitor: " + workers.length);
+            // Let the searchers finish their rounds and park: every thread found waits (the monitor with a timeout).
             long parkedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (s.stats().parks() < 4 && System.nanoTime() < parkedBy) {
-                Thread.sleep(10);
+            while (!allWaiting(mx, workers) && System.nanoTime() < parkedBy) {
+                Thread.sleep(10); // polling a condition, not guessing a duration
             }
+            assertTrue(allWaiting(mx, workers), "the workers parked");
             long before = cpu(mx, workers);
             long processBefore = processCpu();
             long start = System.nanoTime();
@@ -54,6 +55,17 @@ class IdleCpuTest {
                     elapsed / 1e9, used / 1e6, share, processUsed / 1e6);
             assertTrue(share < 1.0, "idle workers used " + share + "% of a core");
         }
+    }
+
+    private static boolean allWaiting(ThreadMXBean mx, long[] ids) {
+        for (long id : ids) {
+            var info = mx.getThreadInfo(id);
+            if (info != null && info.getThreadState() != Thread.State.WAITING
+                    && info.getThreadState() != Thread.State.TIMED_WAITING) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long cpu(ThreadMXBean mx, long[] ids) {

@@ -129,6 +129,7 @@ class MonitorTest {
     }
 
     @Test
+    @SuppressWarnings("try") // client.close() inside its try: closing early ends the blocked read at once
     void aTaskBlockedInASocketReadDoesNotHoldBackTheQueue() throws Exception {
         scheduler = WorkStealingScheduler.builder().parallelism(1).build();
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());

@@ -235,7 +235,7 @@ public final class Workloads {
             return CompletableFuture.completedFuture(num);
         }
         long childSize = size / fanOut;
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: created raw, used typed
         CompletableFuture<Long>[] children = new CompletableFuture[fanOut];
         for (int i = 0; i < fanOut; i++) {
             long childNum = num + i * childSize;

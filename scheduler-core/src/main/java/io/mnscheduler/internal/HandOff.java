@@ -4,6 +4,7 @@ import io.mnscheduler.internal.idle.Idle;
 import io.mnscheduler.internal.queue.InjectionQueue;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
@@ -41,7 +42,9 @@ final class HandOff {
     private final IntFunction<Worker> newSpare;  // final: makes spare number n, unstarted
     private final AtomicInteger spareNumbers = new AtomicInteger(); // names of spare threads
     private final AtomicLong handOffs = new AtomicLong();           // RMW by whoever hands off
-    private final AtomicLong handOffsDelayed = new AtomicLong();    // hand-offs put off because the worker cap was reached
+    private final AtomicLong handOffsDelayed = new AtomicLong();    // hand-offs put off: the worker cap, or no thread
+    private final AtomicBoolean threadFailureLogged = new AtomicBoolean();
+    private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
 
     HandOff(Processor[] processors, InjectionQueue global, Idle<Worker> idle, Spares spares, RunState runState,
             long keepAliveNanos, IntFunction<Worker> newSpare) {
@@ -56,9 +59,12 @@ final class HandOff {
 
     /**
      * Gives processor {@code p}, whose state word is {@code expected} (RUNNING or BLOCKING), to a
-     * spare worker, started if none is parked. False when the worker cap stops it (counted) or the
-     * word changed. The epoch in the word moves on, so the old worker's CASes on {@code p} fail from
-     * now on: it can no longer push onto {@code p}, and its task goes on without a processor.
+     * spare worker, started if none is parked. False when the worker cap stops it or no thread can
+     * be made (both counted as delayed; the second logged once), or the word changed. The epoch in
+     * the word moves on, so the old worker's CASes on {@code p} fail from now on: it can no longer
+     * push onto {@code p}, and its task goes on without a processor. A fresh spare whose thread
+     * then cannot start leaves {@code p} HANDOFF, and the old worker takes it back after its task
+     * ({@link #takeHandedOff}): the scheduler goes on with the threads it has.
      */
     boolean handOff(Processor p, int expected) {
         int from = status(expected);
@@ -70,27 +76,54 @@ final class HandOff {
             handOffsDelayed.incrementAndGet();
             return false;
         }
-        if (r instanceof Spares.Fresh) {
+        Worker spare;
+        if (r instanceof Spares.Parked(Worker parked)) {
+            spare = parked;
+        } else {
             runState.workerComing(); // before the CAS: the count never reaches 0 while a spare is coming
+            try {
+                spare = newSpare.apply(spareNumbers.incrementAndGet()); // before the CAS: a factory failure changes nothing
+            } catch (IllegalStateException e) {
+                spares.unreserve(r);
+                runState.workerGone();
+                threadFailure(e);
+                return false;
+            }
         }
         int next = word(epochOf(expected) + 1, HANDOFF);
         if (!p.casWord(expected, next)) {
             spares.unreserve(r);
             if (r instanceof Spares.Fresh) {
-                runState.workerGone();
+                runState.workerGone(); // the thread made for it is dropped unstarted
             }
             return false;
         }
         handOffs.incrementAndGet();
-        Worker spare = r instanceof Spares.Parked(Worker parked) ? parked : newSpare.apply(spareNumbers.incrementAndGet());
         spare.processor = p;             // published by wake()'s volatile write, or by Thread.start
         spare.epoch = epochOf(next);
-        if (r instanceof Spares.Fresh) {
-            spare.start();
-        } else {
+        if (r instanceof Spares.Parked) {
             spare.wake();
+            return true;
         }
-        return true;
+        spare.markStarted();
+        try {
+            spare.thread.start();
+        } catch (Throwable e) { // the OS refuses a thread, or the factory's thread refuses to start
+            spares.exited();
+            runState.workerGone();
+            threadFailure(new IllegalStateException("Could not start spare worker thread " + spare.thread.getName()
+                    + ": " + e, e));
+        }
+        return true; // p is HANDOFF either way: a spare or the old worker claims it
+    }
+
+    /** A hand-off found no thread: counted as delayed, and the first such failure logged with its cause. */
+    private void threadFailure(IllegalStateException e) {
+        handOffsDelayed.incrementAndGet();
+        if (threadFailureLogged.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, "A hand-off found no thread for a spare worker; the scheduler goes on"
+                    + " with the threads it has, and later ones are counted in handOffsDelayed: " + e.getMessage(), e);
+        }
     }
 
     /** Takes up a processor given to this worker; false when someone else took or stopped it first. */
@@ -186,7 +219,8 @@ final class HandOff {
             }
             return;
         }
-        if (t instanceof Worker w) {
+        Worker w = Worker.of(t);
+        if (w != null) {
             Processor p = w.processor;
             if (p != null && p.preempt) {
                 p.preempt = false;
@@ -199,8 +233,8 @@ final class HandOff {
 
     /** See {@code WorkStealingScheduler.blocking(Callable)}. */
     static <T> T blocking(Callable<T> section) throws Exception {
-        Thread t = Thread.currentThread();
-        if (t instanceof Worker w && w.processor != null) {
+        Worker w = Worker.of(Thread.currentThread());
+        if (w != null && w.processor != null) {
             return w.scheduler.handOff().runBlocking(w, section);
         }
         return section.call(); // not a worker, or already without a processor

@@ -41,17 +41,29 @@ final class Parking {
      * parking worker's final look in {@link #mayBlock}).
      */
     void notifyWork() {
-        Worker w = idle.workerToNotify();
-        if (w != null) {
-            w.wake();
-            monitor.workerWoke(); // after the worker's unpark, off its path to the task; see Monitor.deepSleep
+        for (;;) {
+            Worker w = idle.workerToNotify();
+            if (w == null) {
+                return;
+            }
+            if (w.wake()) {
+                monitor.workerWoke(); // after the worker's unpark, off its path to the task; see Monitor.deepSleep
+                return;
+            }
+            // Its thread could not start, and it was retired: the work still needs a worker. Each turn retires one.
         }
     }
 
-    /** Wakes every parked worker (shutdown, or the last virtual thread gone after it), and the monitor. */
+    /**
+     * Wakes every parked worker, and the monitor; only once shut down (shutdown, or the last
+     * virtual thread gone after it). A worker whose thread never started is retired instead: an
+     * unused scheduler closes without starting a thread.
+     */
     void wakeAll() {
         for (Worker sleeper : idle.notifyAllWorkers()) {
-            sleeper.wake();
+            if (!sleeper.retireUnstarted()) {
+                sleeper.wake();
+            }
         }
         monitor.workerWoke();
     }
@@ -67,6 +79,32 @@ final class Parking {
             monitor.workerWoke(); // counted unparked again without a waker: the monitor may have seen us parked
         }
         w.searching = true; // both the waker and a cancelled park count us as searching
+        return p.casWord(word(w.epoch, PARKED), word(w.epoch, SCHEDULING));
+    }
+
+    /**
+     * Before the threads start: worker {@code w}, owner of {@code p}, begins parked, with no final
+     * look (nothing can have been submitted yet), so a new scheduler costs O(parallelism) to start
+     * instead of a search and a look at every queue by every worker. Pushed last to first, so the
+     * first submission wakes processor 0's worker.
+     */
+    void startParked(Processor[] all) {
+        for (int i = all.length - 1; i >= 0; i--) {
+            Processor p = all[i];
+            p.volatileWord(word(p.owner.epoch, PARKED));
+            p.owner.startsParked = true;
+            idle.startParked(p.owner);
+        }
+    }
+
+    /**
+     * The first thing a worker that started parked does: wait for its first wake-up, then leave
+     * PARKED as {@link #park} does; false when the processor was stopped meanwhile.
+     */
+    boolean awaitFirstWakeUp(Worker w, Processor p) {
+        w.awaitNotified(); // whoever woke us counted us unparked and searching, and woke the monitor
+        p.counters.increment(Event.UNPARK);
+        w.searching = true;
         return p.casWord(word(w.epoch, PARKED), word(w.epoch, SCHEDULING));
     }
 

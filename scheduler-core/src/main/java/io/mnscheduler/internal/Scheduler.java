@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -36,6 +37,7 @@ public final class Scheduler {
     private final Spares spares;            // final
     private final String threadNamePrefix;  // final
     private final Thread.UncaughtExceptionHandler handler;          // final; null: the worker thread's own
+    private final ThreadFactory threadFactory;                      // final; null: WorkerThreads, daemons
     private final Supplier<? extends IdleStrategy> idleStrategies;  // final; null for none
 
     /**
@@ -45,6 +47,7 @@ public final class Scheduler {
      * @param parallelism      the number of processors and workers, at least 1
      * @param queueCapacity    each local queue's capacity, a power of two
      * @param threadNamePrefix worker names are this prefix followed by the processor id
+     * @param threadFactory    makes every thread (workers, spares, the monitor); null for daemon threads of our own
      * @param handler          receives what tasks throw; null for each worker's default
      * @param idleStrategies   makes each worker's back-off before parking; null to park at once
      * @param placement        places each worker and orders its victims
@@ -53,12 +56,14 @@ public final class Scheduler {
      * @param maxWorkers       the cap on worker threads, spares included
      * @param keepAliveNanos   how long a spare waits for a processor before it exits
      * @param startThreads     whether to start the worker and monitor threads
+     * @throws IllegalStateException when the factory fails, or the first worker or the monitor cannot start
      */
-    Scheduler(int parallelism, int queueCapacity, String threadNamePrefix,
+    Scheduler(int parallelism, int queueCapacity, String threadNamePrefix, ThreadFactory threadFactory,
               Thread.UncaughtExceptionHandler handler,
               Supplier<? extends IdleStrategy> idleStrategies, WorkerPlacement placement,
               long tickNanos, int handOffTicks, int maxWorkers, long keepAliveNanos, boolean startThreads) {
         this.threadNamePrefix = threadNamePrefix;
+        this.threadFactory = threadFactory;
         this.handler = handler;
         this.idleStrategies = idleStrategies;
         this.processors = new Processor[parallelism];
@@ -85,35 +90,91 @@ public final class Scheduler {
         for (Processor p : processors) {
             p.owner = newWorker(p, threadNamePrefix + p.id, p.id);
         }
-        Thread monitorThread = new Thread(null, monitor, threadNamePrefix + "monitor", 0, false);
-        monitorThread.setDaemon(true);
+        Thread monitorThread = newMonitorThread();
         if (startThreads) {
+            start(monitorThread);
+        } else {
             for (Processor p : processors) {
-                p.owner.start();
+                p.owner.markStarted(); // the tests' threads play the workers: a wake-up must not start ours
             }
+        }
+    }
+
+    /**
+     * Starts the engine in O(parallelism), as Go starts its Ms only for work: every worker is
+     * counted parked, and its thread starts at its first wake-up ({@link Worker#wake}). Processor
+     * 0's worker and the monitor start now, so that a scheduler that cannot start even one thread
+     * fails here, and one thread lives from here to shutdown (a processor's worker never leaves
+     * before it). A failure stops what was started.
+     */
+    private void start(Thread monitorThread) {
+        parking.startParked(processors);
+        Worker first = processors[0].owner;
+        first.markStarted();
+        try {
+            first.thread.start();
+        } catch (Throwable e) { // OutOfMemoryError when the OS refuses a thread, or a factory's thread refusing
+            first.markUnstarted();
+            shutdown.shutdownNow(); // retires every worker, none started
+            throw new IllegalStateException("Could not start worker thread " + first.thread.getName() + ": " + e, e);
+        }
+        try {
             monitorThread.start();
+        } catch (Throwable e) {
+            shutdown.shutdownNow(); // worker 0 leaves; the others, never started, are retired
+            throw new IllegalStateException("Could not start the monitor thread " + monitorThread.getName() + ": " + e, e);
+        }
+    }
+
+    private Thread newMonitorThread() {
+        String name = threadNamePrefix + "monitor";
+        if (threadFactory != null) {
+            return Worker.threadFrom(threadFactory, monitor, name);
+        }
+        Thread t = new Thread(null, monitor, name, 0, false);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Starts a processor's worker at its first wake-up; false when its thread cannot start (the OS
+     * refuses threads, or the factory's thread refuses): then the worker is retired, its processor
+     * stopped empty, one log line says so, and the scheduler goes on with the threads it has.
+     */
+    boolean startThread(Worker w) {
+        try {
+            w.thread.start();
+            return true;
+        } catch (Throwable e) {
+            loop.startFailed(w, e);
+            return false;
         }
     }
 
     /** The engine, started. */
-    public Scheduler(int parallelism, int queueCapacity, String threadNamePrefix,
+    public Scheduler(int parallelism, int queueCapacity, String threadNamePrefix, ThreadFactory threadFactory,
                      Thread.UncaughtExceptionHandler handler,
                      Supplier<? extends IdleStrategy> idleStrategies, WorkerPlacement placement,
                      long tickNanos, int handOffTicks, int maxWorkers, long keepAliveNanos) {
-        this(parallelism, queueCapacity, threadNamePrefix, handler, idleStrategies, placement, tickNanos, handOffTicks,
-                maxWorkers, keepAliveNanos, true);
+        this(parallelism, queueCapacity, threadNamePrefix, threadFactory, handler, idleStrategies, placement, tickNanos,
+                handOffTicks, maxWorkers, keepAliveNanos, true);
     }
 
     private Worker newWorker(Processor p, String name, int seed) {
         Worker w = new Worker(this, p, name, idleStrategies == null ? null
-                : Objects.requireNonNull(idleStrategies.get(), "idleStrategy supplier returned null"), seed);
+                : Objects.requireNonNull(idleStrategies.get(), "idleStrategy supplier returned null"), seed,
+                threadFactory);
         if (handler != null) {
-            w.setUncaughtExceptionHandler(handler);
+            w.thread.setUncaughtExceptionHandler(handler);
         }
         return w;
     }
 
-    /** Spare worker number {@code n}, unstarted and without a processor; HandOff gives it one. */
+    /**
+     * Spare worker number {@code n}, unstarted and without a processor; HandOff gives it one.
+     *
+     * @throws IllegalStateException when the factory fails
+     */
     private Worker newSpare(int n) {
         return newWorker(null, threadNamePrefix + "spare-" + n, -n);
     }

@@ -156,7 +156,7 @@ final class Shutdown {
             Runnable running = w.current;
             int st = status(p.state);
             if ((st == RUNNING || st == BLOCKING) && running != null && !liveVirtual.contains(running)) {
-                w.interrupt();
+                w.thread.interrupt();
             }
         }
         List<Runnable> drained = new ArrayList<>();
@@ -192,7 +192,7 @@ final class Shutdown {
             if (st == RUNNING || st == PARKED || st == HANDOFF || st == BLOCKING) {
                 if (p.casWord(s, word(epochOf(s), STOPPED))) {
                     if (st == RUNNING || st == BLOCKING) {
-                        p.owner.interrupt();
+                        p.owner.thread.interrupt();
                     }
                     return;
                 }

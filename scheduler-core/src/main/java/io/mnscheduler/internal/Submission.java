@@ -67,7 +67,8 @@ final class Submission {
                 || (kind == VirtualThreadSupport.UNKNOWN && !liveVirtual.contains(task))) {
             startVirtual(task, carrier);
         }
-        if (carrier instanceof Worker w && w.scheduler == scheduler && submitLocal(w, task, true)) {
+        Worker w = Worker.of(carrier);
+        if (w != null && w.scheduler == scheduler && submitLocal(w, task, true)) {
             return;
         }
         global.add(task); // allowed after close(): a started virtual thread must run on
@@ -90,7 +91,8 @@ final class Submission {
 
     /** The registry stripe for threads started on {@code carrier}: its processor's, or the shared last one. */
     private int stripeOf(Thread carrier) {
-        if (carrier instanceof Worker w && w.scheduler == scheduler) {
+        Worker w = Worker.of(carrier);
+        if (w != null && w.scheduler == scheduler) {
             Processor p = w.processor; // read on the worker's own thread (a virtual thread mounted on it included)
             if (p != null) {
                 return p.id;

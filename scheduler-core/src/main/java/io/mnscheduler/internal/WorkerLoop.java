@@ -53,6 +53,7 @@ final class WorkerLoop {
     private final Spares spares;                      // final: likewise
     private final WorkerPlacement placement;          // final
     private final AtomicBoolean placementFailed = new AtomicBoolean(); // one log line, not one per worker
+    private final AtomicBoolean startFailed = new AtomicBoolean();     // likewise
     private final Thread.UncaughtExceptionHandler handler; // final; null: the worker thread's own
     private final LongAdder executedWithoutProcessor = new LongAdder(); // tasks that ended after their processor was handed off
 
@@ -74,6 +75,9 @@ final class WorkerLoop {
     /** The body of worker {@code w}'s thread. */
     void run(Worker w) {
         try {
+            if (w.startsParked && !parking.awaitFirstWakeUp(w, w.processor)) {
+                return; // stopped before it was ever needed
+            }
             for (;;) {
                 Processor p = w.processor;
                 if (p == null) {
@@ -218,11 +222,31 @@ final class WorkerLoop {
 
     private void reportFailure(Worker w, Throwable failure) {
         try {
-            Thread.UncaughtExceptionHandler h = handler != null ? handler : w.getUncaughtExceptionHandler();
-            h.uncaughtException(w, failure);
+            Thread.UncaughtExceptionHandler h = handler != null ? handler : w.thread.getUncaughtExceptionHandler();
+            h.uncaughtException(w.thread, failure);
         } catch (Throwable ignored) {
             // A failing handler must not take the worker down; the JDK's thread dispatch ignores it too.
         }
+    }
+
+    /**
+     * The exit of a worker whose thread never ran, done by whoever retired it: shutdown's wake-all,
+     * or the waker whose start failed. Idle counted it unparked and searching when it took it off
+     * the sleeper stack, as for a worker it wakes.
+     */
+    void retire(Worker w) {
+        w.searching = true;
+        exit(w);
+    }
+
+    /** Processor {@code w}'s worker could not start at its first wake-up: one log line, then its exit. */
+    void startFailed(Worker w, Throwable e) {
+        if (startFailed.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, "Could not start worker thread " + w.thread.getName() + " (" + e
+                    + "); its processor is stopped and the scheduler goes on with the threads it has"
+                    + " (the OS's limit on threads, or the thread factory's thread refused to start)");
+        }
+        retire(w);
     }
 
     private void exit(Worker w) {

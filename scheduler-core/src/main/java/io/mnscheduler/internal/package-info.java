@@ -11,7 +11,8 @@
  *   <li>{@code RunState}: RUNNING, SHUTDOWN, STOP, TERMINATED; the soft stop; live workers and termination.</li>
  *   <li>{@code Processor}: a processor (P): run queue, runnext slot, yield list, counters, and its state
  *       word (statuses, epochs, the accesses each transition uses).</li>
- *   <li>{@code Worker}: a worker (M): the platform thread, its fields, and its park and wake-up primitive.</li>
+ *   <li>{@code Worker}: a worker (M): its fields, its platform thread (ours, a {@code WorkerThread}, or
+ *       the user's factory's), started at its first wake-up, and its park and wake-up primitive.</li>
  *   <li>{@code Submission}: every way a task enters: outside, local (runnext), virtual-thread continuations.</li>
  *   <li>{@code WorkerLoop}: a worker's life: claim a processor, the scheduling loop, running a task, exit.</li>
  *   <li>{@code TaskOrder}: which task runs next (runnext streaks, fairness ticks, oldest-first pops,
@@ -83,6 +84,26 @@
  * explores this rule against a thief and a parking worker. What is saved is a fence and a shared
  * read per task on the hot path of fork-join work. The last searcher to find work wakes another
  * (Go's resetspinning), so a burst spreads over the workers.
+ *
+ * Start-up (Scheduler.start, Parking.startParked, Worker.wake; WorkerLoop.retire). A new scheduler
+ * is an idle one: before any thread runs, every worker is counted parked in Idle and pushed on its
+ * sleeper stack, and every processor's word is PARKED, as if each worker had parked after a final
+ * look that found nothing (nothing can have been submitted yet). So no worker searches or looks at
+ * every queue at start, which cost O(parallelism) per worker, O(P^2) in all. A worker's thread is
+ * started by its first wake-up instead of by build() (Go starts an M only for work): Worker.wake
+ * moves the worker's life from UNSTARTED to STARTED by CAS and starts the thread, otherwise it
+ * unparks it. Whoever wakes a worker took it off the sleeper stack under Idle's lock, so one waker
+ * has it; the notified flag, written before start or unpark, is read by the thread's first
+ * awaitNotified (Parking.awaitFirstWakeUp), which then leaves PARKED by CAS as Parking.park does.
+ * The fields set at build() reach the thread through Idle's lock (written before the push,
+ * read after the pop) and Thread.start. Processor 0's worker and the monitor are started by
+ * build(), so that a scheduler that cannot start even one thread fails there, and one worker lives
+ * until shutdown (a processor's worker never leaves before it, so the count of live workers cannot
+ * reach zero and terminate a running scheduler). Shutdown's wake-all retires a worker that never
+ * started (UNSTARTED to RETIRED by CAS; its exit done on the caller's thread), so an unused
+ * scheduler closes without starting a thread; a thread that cannot start at its first wake-up
+ * (the OS's limit) is retired the same way, its empty processor stopped, and the waker wakes
+ * another worker for the same work.
  *
  * Processor states (Processor; transitions made by WorkerLoop, Submission, Stealing, Parking,
  * HandOff and Shutdown, each a named method of Processor). Each processor's state word holds an

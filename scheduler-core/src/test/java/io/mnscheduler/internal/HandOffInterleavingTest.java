@@ -29,7 +29,7 @@ class HandOffInterleavingTest {
         private final Scheduler engine = ExploredEngines.unstarted(1, 4);
         private final Processor processor = engine.processor(0);
         private final Worker owner = processor.owner;
-        private final Worker spare = new Worker(engine, null, "explored-spare", null, 1);
+        private final Worker spare = new Worker(engine, null, "explored-spare", null, 1, null);
         private final AtomicIntegerArray seen = new AtomicIntegerArray(8);
         private final int children;
         private final int handOffAttempts;
@@ -37,7 +37,8 @@ class HandOffInterleavingTest {
         Run(int children, int handOffAttempts) {
             this.children = children;
             this.handOffAttempts = handOffAttempts;
-            engine.spares().park(spare); // so that a hand-off wakes this (unstarted) spare instead of starting one
+            spare.markStarted(); // played by a thread of the explorer: a wake-up must not start the worker's own
+            engine.spares().park(spare); // so that a hand-off wakes this spare instead of starting one
         }
 
         /** Drains {@code p} as its holder {@code w}, checking before each step that nobody else changed its word. */
@@ -58,7 +59,7 @@ class HandOffInterleavingTest {
 
         private static void stillHeld(Worker w, Processor p) {
             assertEquals(Processor.word(w.epoch, Processor.SCHEDULING), p.word(),
-                    "the word of a processor held by " + w.getName() + " changed under it");
+                    "the word of a processor held by " + w.thread.getName() + " changed under it");
         }
 
         @Override

@@ -163,6 +163,19 @@ public final class Idle<W> {
         }
     }
 
+    /**
+     * Before any worker thread runs: counts {@code worker} parked and pushes it on the sleeper
+     * stack, as if it had parked (a new scheduler's workers start asleep, and the first submission
+     * wakes one; Go starts its Ms only for work, likewise). The caller starts the thread afterwards,
+     * which publishes this. The last one pushed is the first woken.
+     */
+    public void startParked(W worker) {
+        synchronized (lock) {
+            STATE.getAndAdd(this, -UNPARKED_ONE);
+            sleepers.add(worker);
+        }
+    }
+
     /** An unparked worker leaves for good. */
     public void exit(boolean searching) {
         synchronized (lock) {
