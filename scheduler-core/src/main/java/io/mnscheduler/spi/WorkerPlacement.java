@@ -33,4 +33,24 @@ public interface WorkerPlacement {
     default int distance(int thief, int victim) {
         return 0;
     }
+
+    /** What {@link #group} returns by default: no groups, every distance asked. */
+    int NO_GROUP = -1;
+
+    /**
+     * The group of processor {@code processor} (its NUMA node, for example), for placements whose
+     * distances depend only on groups: {@code distance(a, b)} then equals {@code distance(c, d)}
+     * whenever {@code a} and {@code c} share a group, {@code b} and {@code d} share a group,
+     * {@code a != b} and {@code c != d}. The scheduler then asks one distance per pair of groups and
+     * keeps its victim orders in O(parallelism + groups²) time and memory; without groups it asks
+     * every pair of processors and keeps O(parallelism²). The default, {@link #NO_GROUP}, is right
+     * for any placement; returning groups is an optimisation for large parallelisms.
+     *
+     * @param processor the processor's index, from 0 to parallelism - 1
+     * @return the group, 0 or more, the same for every processor of a group; or {@link #NO_GROUP}
+     *         (then for every processor)
+     */
+    default int group(int processor) {
+        return NO_GROUP;
+    }
 }

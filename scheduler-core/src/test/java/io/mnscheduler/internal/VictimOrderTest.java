@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The victim order's properties at sizes that are powers of two, primes and neither: a steal round
  * visits every other processor of each tier exactly once and never the thief itself, for any random
  * start and stride; tiers come nearest first; the implicit tier of a placement without distances
- * equals the explicit one of a placement that returns 0 everywhere; and without distances every
- * processor shares one stride table, so the orders take O(parallelism) memory.
+ * equals the explicit one of a placement that returns 0 everywhere; grouped tiers (NUMA nodes) equal
+ * the explicit ones and ask one distance per pair of groups; and without distances every processor
+ * shares one stride table, so the orders take O(parallelism) memory.
  */
 class VictimOrderTest {
     private static final int[] SIZES = {1, 2, 3, 7, 8, 12, 97, 100, 257, 1024};
@@ -49,10 +50,55 @@ class VictimOrderTest {
         }
     };
 
+    /** Distances of three interleaved groups (nodes): own group 10; groups 0-1 and 1-2 at 20; 0-2 at 30. */
+    private static int groupDistance(int thiefGroup, int victimGroup) {
+        if (thiefGroup == victimGroup) {
+            return 10;
+        }
+        return (thiefGroup + victimGroup) % 2 == 1 ? 20 : 30;
+    }
+
+    /** The three groups' distances, asked per processor pair: explicit tables. */
+    private static final WorkerPlacement PER_PAIR = new WorkerPlacement() {
+        @Override
+        public void place(int processor) {
+        }
+
+        @Override
+        public int distance(int thief, int victim) {
+            return groupDistance(thief % 3, victim % 3);
+        }
+    };
+
+    /** The same distances, with the groups declared: compact tiers. Counts the distances asked. */
+    private static final class Grouped implements WorkerPlacement {
+        final java.util.concurrent.atomic.AtomicLong asked = new java.util.concurrent.atomic.AtomicLong();
+        private final int groups;
+
+        Grouped(int groups) {
+            this.groups = groups;
+        }
+
+        @Override
+        public void place(int processor) {
+        }
+
+        @Override
+        public int distance(int thief, int victim) {
+            asked.incrementAndGet();
+            return groupDistance(group(thief), group(victim));
+        }
+
+        @Override
+        public int group(int processor) {
+            return processor % groups;
+        }
+    }
+
     @Test
     void everyRoundVisitsEachOtherProcessorOnceAndNeverItself() {
         SplittableRandom random = new SplittableRandom(7);
-        for (WorkerPlacement placement : new WorkerPlacement[]{WorkerPlacement.NONE, EXPLICIT_ZERO, TIERED}) {
+        for (WorkerPlacement placement : new WorkerPlacement[]{WorkerPlacement.NONE, EXPLICIT_ZERO, TIERED, new Grouped(3)}) {
             for (int parallelism : SIZES) {
                 VictimOrder[] orders = VictimOrder.forAll(parallelism, placement);
                 for (int self = 0; self < parallelism; self++) {
@@ -99,6 +145,49 @@ class VictimOrderTest {
                     last = d;
                 }
             }
+        }
+    }
+
+    @Test
+    void groupedTiersEqualTheExplicitOnesAndAskOneDistancePerPairOfGroups() {
+        for (int parallelism : SIZES) {
+            Grouped grouped = new Grouped(3);
+            VictimOrder[] compact = VictimOrder.forAll(parallelism, grouped);
+            assertTrue(grouped.asked.get() <= 9, "at most one distance per ordered pair of groups: " + grouped.asked.get());
+            VictimOrder[] explicit = VictimOrder.forAll(parallelism, PER_PAIR);
+            for (int self = 0; self < parallelism; self++) {
+                assertArrayEquals(explicit[self].tiers(), compact[self].tiers(), "parallelism " + parallelism + ", self " + self);
+            }
+        }
+    }
+
+    @Test
+    void groupedOrdersAtTheLargestParallelismAreCompactAndComplete() {
+        int parallelism = 32_767;
+        Grouped grouped = new Grouped(4); // 4 groups of 8,192 or 8,191: "nodes"
+        VictimOrder[] orders = VictimOrder.forAll(parallelism, grouped);
+        assertTrue(grouped.asked.get() <= 16, "distances asked: " + grouped.asked.get());
+        SplittableRandom random = new SplittableRandom(11);
+        for (int self : new int[]{0, 1, 2, 3, 4_097, parallelism - 1}) {
+            VictimOrder order = orders[self];
+            BitSet seen = new BitSet(parallelism);
+            int last = Integer.MIN_VALUE;
+            for (int t = 0; t < order.tierCount(); t++) {
+                int n = order.tierSize(t);
+                int d = grouped.distance(self, order.victim(t, 0));
+                assertTrue(d > last, "nearest tier first");
+                last = d;
+                int r = random.nextInt() & Integer.MAX_VALUE;
+                int index = r % n;
+                int stride = order.stride(t, r >>> 16);
+                for (int i = 0; i < n; i++, index = (index + stride) % n) {
+                    int v = order.victim(t, index);
+                    assertTrue(v != self && !seen.get(v), "victim " + v + " of " + self);
+                    assertEquals(d, grouped.distance(self, v), "one distance per tier");
+                    seen.set(v);
+                }
+            }
+            assertEquals(parallelism - 1, seen.cardinality(), "self " + self);
         }
     }
 

@@ -181,6 +181,18 @@ public final class NumaPlacement implements WorkerPlacement {
         return topology.distance(nodeOf(thief), nodeOf(victim));
     }
 
+    /**
+     * The processor's node ({@link #nodeOf}): distances depend on nodes only, so the scheduler asks
+     * one distance per pair of nodes and keeps its victim orders in O(parallelism + nodes²).
+     *
+     * @param processor the processor's index, 0 or more
+     * @return its node id
+     */
+    @Override
+    public int group(int processor) {
+        return nodeOf(processor);
+    }
+
     @Override
     public String toString() {
         return "NumaPlacement[" + (mode == Mode.CPU ? "pinToCpu " + spread : mode == Mode.NODE ? "pinToNode" : "none")

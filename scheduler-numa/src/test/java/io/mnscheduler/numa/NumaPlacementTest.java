@@ -2,6 +2,7 @@ package io.mnscheduler.numa;
 
 import io.mnscheduler.internal.VictimOrder;
 import io.mnscheduler.numa.internal.CpuLists;
+import io.mnscheduler.spi.WorkerPlacement;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -70,6 +71,32 @@ class NumaPlacementTest {
         assertArrayEquals(new int[][] {{4}, {6, 7}, {0, 1, 2, 3}}, tiers(p, 5, 8));
         // 16 processors: processor 8 shares node 0 with processor 0, so it is tried first.
         assertEquals("[0]", Arrays.toString(tiers(p, 8, 16)[0]));
+    }
+
+    @Test
+    void nodesAreTheGroupsSoTheOrdersStayCompactAndEqualThePerPairOnes() {
+        NumaPlacement numa = NumaPlacement.pinToNode(Fixtures.topology("eight-node"));
+        WorkerPlacement perPair = new WorkerPlacement() { // the same distances, groups not declared
+            @Override
+            public void place(int processor) {
+            }
+
+            @Override
+            public int distance(int thief, int victim) {
+                return numa.distance(thief, victim);
+            }
+        };
+        for (int parallelism : new int[] {1, 7, 8, 13, 64, 101}) {
+            for (int self = 0; self < parallelism; self++) {
+                assertEquals(numa.nodeOf(self), numa.group(self));
+                assertArrayEquals(VictimOrder.of(self, parallelism, perPair).tiers(), tiers(numa, self, parallelism),
+                        "parallelism " + parallelism + ", self " + self);
+            }
+        }
+        // The largest parallelism: one distance per pair of nodes, not per pair of processors.
+        int[][] large = tiers(numa, 0, 32_767);
+        assertEquals(4, large.length, "own node, then the three distances of the fixture");
+        assertEquals(4_096 - 1, large[0].length, "node 0 holds 4,096 of 32,767 processors spread over 8 nodes");
     }
 
     @Test
