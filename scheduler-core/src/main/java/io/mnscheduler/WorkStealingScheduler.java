@@ -344,7 +344,11 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
         }
 
         /**
-         * The number of processors and worker threads; default: the available processors.
+         * The number of processors and worker threads; default: the available processors. Building
+         * costs O(parallelism) time and memory whatever the value: each worker's thread starts when
+         * the worker is first needed, so a large parallelism meets the OS's limit on threads only if
+         * that many are ever busy at once (a thread refused then is logged once and its processor
+         * left unused; see {@link #threadFactory}).
          *
          * @param parallelism 1 to {@value #MAX_PARALLELISM}
          * @return this builder
