@@ -22,9 +22,13 @@ import java.util.Objects;
  * @param liveVirtualThreads virtual threads carried by the scheduler, started and not yet ended
  * @param preemptionRequests times the monitor asked a long-running task to yield
  * @param handOffs         times a processor went from a blocked or long-running task's worker to a spare
- * @param handOffsDelayed  hand-offs put off because the worker cap was reached
- * @param workerThreads    worker threads now, spares included
+ * @param handOffsDelayed  hand-offs put off because the worker cap was reached or no thread could be made
+ * @param workerThreads    worker threads now, spares included (a processor's worker counts from {@code build()},
+ *                         though its thread starts only when the worker is first needed)
  * @param peakWorkerThreads the most worker threads at once so far
+ * @param delayedTasks     scheduled tasks waiting for their time now (set, not yet due, cancelled or handed back)
+ * @param timersFired      timers that came due and went onto a run queue
+ * @param timersCancelled  scheduled tasks cancelled ({@code cancel} returned true), periodic ones stopped by shutdown included
  * @param processors       the same counters per processor, by processor id
  */
 public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOperations, long overflows,
@@ -32,6 +36,7 @@ public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOpe
                              int localQueueDepth, int globalQueueDepth, int liveVirtualThreads,
                              long preemptionRequests, long handOffs, long handOffsDelayed,
                              int workerThreads, int peakWorkerThreads,
+                             long delayedTasks, long timersFired, long timersCancelled,
                              List<ProcessorStats> processors) {
 
     /** Copies {@code processors}, which must not be null. */
@@ -60,7 +65,8 @@ public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOpe
 
     static SchedulerStats of(List<ProcessorStats> processors, int globalQueueDepth, int liveVirtualThreads,
                              long executedWithoutProcessor, long preemptionRequests, long handOffs, long handOffsDelayed,
-                             int workerThreads, int peakWorkerThreads) {
+                             int workerThreads, int peakWorkerThreads,
+                             long delayedTasks, long timersFired, long timersCancelled) {
         long executed = executedWithoutProcessor, stolen = 0, steals = 0, overflows = 0, polls = 0, runnext = 0, parks = 0, unparks = 0;
         int depth = 0;
         for (ProcessorStats p : processors) {
@@ -76,6 +82,6 @@ public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOpe
         }
         return new SchedulerStats(executed, stolen, steals, overflows, polls, runnext, parks, unparks,
                 depth, globalQueueDepth, liveVirtualThreads, preemptionRequests, handOffs, handOffsDelayed,
-                workerThreads, peakWorkerThreads, processors);
+                workerThreads, peakWorkerThreads, delayedTasks, timersFired, timersCancelled, processors);
     }
 }

@@ -16,6 +16,9 @@ import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -34,6 +37,17 @@ import java.util.function.Supplier;
  * refused with {@link RejectedExecutionException}. A task that throws goes to the
  * uncaught-exception handler and the worker keeps going.
  *
+ * <p>It is a {@link ScheduledExecutorService}, with Go's timers: each processor keeps its own timer
+ * heap, a timer set on a worker goes into that worker's processor, one set from outside into a
+ * processor picked at random, and due timers run as tasks between the processor's other tasks; a
+ * parked worker sleeps until its processor's earliest deadline. There is no timer thread. A timer
+ * never fires early; under load it fires late by at most about a preemption tick (a busy
+ * processor's due timers are taken by searching workers, or the processor is handed off), and on
+ * an idle scheduler by the time to wake a thread. {@link #submitWithTimeout(Callable, Duration)} runs a task
+ * with a timeout. On {@link #shutdown()}, as in {@code ScheduledThreadPoolExecutor}, delayed
+ * one-shot tasks still run and periodic ones stop ({@link Builder#cancelDelayedTasksOnShutdown}
+ * cancels the one-shot ones too); {@link #shutdownNow()} returns the delayed tasks with the rest.
+ *
  * <p>Worker threads are daemon threads, as in {@link java.util.concurrent.ForkJoinPool}. All methods
  * are thread-safe.
  *
@@ -44,7 +58,13 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  */
-public final class WorkStealingScheduler extends AbstractExecutorService {
+public final class WorkStealingScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+    /**
+     * The longest delay, period or timeout accepted: 2^62 - 1 nanoseconds, about 146 years, so that
+     * deadlines on the {@link System#nanoTime()} clock never wrap.
+     */
+    public static final Duration MAX_DELAY = Duration.ofNanos(Long.MAX_VALUE / 2);
+
     /** Spare worker threads allowed beyond parallelism by default (Builder.maxWorkers). */
     private static final int DEFAULT_SPARES = 256;
 
@@ -54,7 +74,8 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
     private WorkStealingScheduler(Builder b) {
         this.scheduler = new Scheduler(b.parallelism, b.localQueueCapacity, b.threadNamePrefix, b.threadFactory,
                 b.uncaughtExceptionHandler, b.idleStrategy, b.placement, b.preemptionTick.toNanos(), b.handOffTicks,
-                b.maxWorkers < 0 ? b.parallelism + DEFAULT_SPARES : b.maxWorkers, b.spareKeepAlive.toNanos());
+                b.maxWorkers < 0 ? b.parallelism + DEFAULT_SPARES : b.maxWorkers, b.spareKeepAlive.toNanos(),
+                b.cancelDelayedTasksOnShutdown);
         this.continuations = scheduler::executeContinuation;
     }
 
@@ -120,6 +141,120 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
     @Override
     public List<Runnable> shutdownNow() {
         return scheduler.shutdownNow();
+    }
+
+    /**
+     * Runs {@code command} once after {@code delay}; a delay of 0 or less runs it at once.
+     *
+     * @throws RejectedExecutionException after shutdown
+     * @throws NullPointerException       if {@code command} or {@code unit} is null
+     * @throws IllegalArgumentException   if the delay is longer than {@link #MAX_DELAY}
+     */
+    @Override
+    public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+        Objects.requireNonNull(command, "command = null; allowed: any non-null Runnable");
+        return scheduler.schedule(command, delayNanos("delay", delay, unit), 0L);
+    }
+
+    /**
+     * Runs {@code callable} once after {@code delay}; a delay of 0 or less runs it at once.
+     *
+     * @throws RejectedExecutionException after shutdown
+     * @throws NullPointerException       if {@code callable} or {@code unit} is null
+     * @throws IllegalArgumentException   if the delay is longer than {@link #MAX_DELAY}
+     */
+    @Override
+    public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
+        Objects.requireNonNull(callable, "callable = null; allowed: any non-null Callable");
+        return scheduler.schedule(callable, delayNanos("delay", delay, unit), 0L);
+    }
+
+    /**
+     * Runs {@code command} after {@code initialDelay}, then every {@code period} from that first
+     * start (a run that overruns delays the next, which then starts at once; runs never overlap),
+     * until it is cancelled, throws (its future then reports the exception), or the scheduler shuts
+     * down.
+     *
+     * @throws RejectedExecutionException after shutdown
+     * @throws NullPointerException       if {@code command} or {@code unit} is null
+     * @throws IllegalArgumentException   if the period is not positive, or either is longer than {@link #MAX_DELAY}
+     */
+    @Override
+    public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+        Objects.requireNonNull(command, "command = null; allowed: any non-null Runnable");
+        long p = periodNanos("period", period, unit);
+        return scheduler.schedule(command, delayNanos("initialDelay", initialDelay, unit), p);
+    }
+
+    /**
+     * Runs {@code command} after {@code initialDelay}, then again {@code delay} after each run ends,
+     * until it is cancelled, throws (its future then reports the exception), or the scheduler shuts
+     * down.
+     *
+     * @throws RejectedExecutionException after shutdown
+     * @throws NullPointerException       if {@code command} or {@code unit} is null
+     * @throws IllegalArgumentException   if the delay is not positive, or either is longer than {@link #MAX_DELAY}
+     */
+    @Override
+    public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+        Objects.requireNonNull(command, "command = null; allowed: any non-null Runnable");
+        long d = periodNanos("delay", delay, unit);
+        return scheduler.schedule(command, delayNanos("initialDelay", initialDelay, unit), -d);
+    }
+
+    /**
+     * Runs {@code task} with a time limit (as {@code ForkJoinPool.submitWithTimeout}, without
+     * {@code ForkJoinTask}; not an overload of {@code submit}, which would let
+     * {@code submit(runnable, timeout)} quietly pick {@code submit(Runnable, T result)}): if it has not finished {@code timeout} after this call, its future
+     * completes exceptionally with a {@link java.util.concurrent.TimeoutException} (its
+     * {@code get()} throws an {@code ExecutionException} with that cause) and the task is interrupted
+     * if it is running, or never started if it is still queued. If it finishes in time, the timer is
+     * cancelled.
+     *
+     * @param task    the task
+     * @param timeout positive, at most {@link #MAX_DELAY}
+     * @param <V>     the result type
+     * @return the task's future
+     * @throws RejectedExecutionException after shutdown
+     * @throws NullPointerException       if an argument is null
+     * @throws IllegalArgumentException   if the timeout is not positive or is longer than {@link #MAX_DELAY}
+     */
+    public <V> Future<V> submitWithTimeout(Callable<V> task, Duration timeout) {
+        Objects.requireNonNull(task, "task = null; allowed: any non-null Callable");
+        Objects.requireNonNull(timeout, "timeout = null; allowed: a positive Duration up to " + MAX_DELAY);
+        if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_DELAY) > 0) {
+            throw new IllegalArgumentException("timeout = " + timeout + "; allowed: a positive Duration up to " + MAX_DELAY);
+        }
+        long nanos = timeout.toNanos();
+        TimeoutTask<V> f = new TimeoutTask<>(task, nanos);
+        f.timer = scheduler.schedule(f::timeOut, nanos, 0L);
+        try {
+            execute(f);
+        } catch (RejectedExecutionException e) {
+            f.timer.cancel(false);
+            throw e;
+        }
+        return f;
+    }
+
+    private static long delayNanos(String name, long delay, TimeUnit unit) {
+        Objects.requireNonNull(unit, "unit = null; allowed: any TimeUnit");
+        long nanos = unit.toNanos(delay); // saturates: a huge delay stays huge, and is refused below
+        if (nanos > MAX_DELAY.toNanos()) {
+            throw new IllegalArgumentException(name + " = " + delay + " " + unit + "; allowed: at most " + MAX_DELAY
+                    + " (0 or less runs at once)");
+        }
+        return Math.max(0L, nanos);
+    }
+
+    private static long periodNanos(String name, long period, TimeUnit unit) {
+        Objects.requireNonNull(unit, "unit = null; allowed: any TimeUnit");
+        long nanos = unit.toNanos(period);
+        if (period <= 0 || nanos > MAX_DELAY.toNanos()) {
+            throw new IllegalArgumentException(name + " = " + period + " " + unit + "; allowed: positive, at most "
+                    + MAX_DELAY);
+        }
+        return nanos;
     }
 
     @Override
@@ -307,7 +442,8 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
         }
         return SchedulerStats.of(list, view.globalDepth(), view.liveVirtualThreads(),
                 view.executedWithoutProcessor(), view.preemptionRequests(), view.handOffs(),
-                view.handOffsDelayed(), view.workerThreads(), view.peakWorkerThreads());
+                view.handOffsDelayed(), view.workerThreads(), view.peakWorkerThreads(),
+                view.delayedTasks(), view.timersFired(), view.timersCancelled());
     }
 
     @Override
@@ -339,6 +475,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
         private int handOffTicks = 2;
         private int maxWorkers = -1; // parallelism + DEFAULT_SPARES
         private Duration spareKeepAlive = Duration.ofSeconds(60);
+        private boolean cancelDelayedTasksOnShutdown;
 
         private Builder() {
         }
@@ -549,6 +686,19 @@ public final class WorkStealingScheduler extends AbstractExecutorService {
                         + MAX_DURATION + " (Long.MAX_VALUE nanoseconds)");
             }
             this.spareKeepAlive = keepAlive;
+            return this;
+        }
+
+        /**
+         * Whether {@link WorkStealingScheduler#shutdown()} cancels delayed one-shot tasks that have not
+         * come due; default false: they still run, and the scheduler terminates after them, as with
+         * {@code ScheduledThreadPoolExecutor}. Periodic tasks stop at shutdown either way.
+         *
+         * @param cancel true to cancel them at shutdown
+         * @return this builder
+         */
+        public Builder cancelDelayedTasksOnShutdown(boolean cancel) {
+            this.cancelDelayedTasksOnShutdown = cancel;
             return this;
         }
 

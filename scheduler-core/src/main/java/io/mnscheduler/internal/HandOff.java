@@ -187,11 +187,12 @@ final class HandOff {
     }
 
     /**
-     * Whether work waits behind processor {@code p}'s task: in its runnext slot or queue, or in the
-     * global queue while no processor is parked to take it. Racy, as a hint.
+     * Whether work waits behind processor {@code p}'s task: in its runnext slot or queue, a due
+     * timer, or in the global queue while no processor is parked to take it. Racy, as a hint.
      */
     boolean workWaiting(Processor p) {
         return p.runnext != null || !p.queue.isEmpty() || p.yieldedCount() > 0
+                || (p.timers.count != 0 && p.timers.dueHint(System.nanoTime()))
                 || (global.size() > 0 && idle.unparkedCount() >= processors.length);
     }
 

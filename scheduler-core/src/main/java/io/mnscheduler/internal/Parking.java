@@ -68,18 +68,53 @@ final class Parking {
         monitor.workerWoke();
     }
 
-    /** Owner of {@code p}: parks until woken; false when the processor was stopped meanwhile. */
+    /**
+     * Owner of {@code p}: parks until woken, or until its earliest timer is due; false when the
+     * processor was stopped meanwhile. While draining after shutdown(), only a worker whose
+     * processor still holds timers parks here, and it does not park once that heap is empty.
+     */
     boolean park(Worker w, Processor p) {
         p.releaseWord(word(w.epoch, PARKED));
-        if (mayBlock(w)) {
+        boolean blocks = runState.draining()
+                ? idle.prepareToPark(w, w.searching, () -> runState.hardStopped() || hasVisibleWork() || p.timers.count == 0)
+                : mayBlock(w);
+        if (blocks) {
             p.counters.increment(Event.PARK);
-            w.awaitNotified(); // whoever woke us has woken the monitor too
+            awaitWork(w, p);
             p.counters.increment(Event.UNPARK);
         } else {
             monitor.workerWoke(); // counted unparked again without a waker: the monitor may have seen us parked
         }
-        w.searching = true; // both the waker and a cancelled park count us as searching
+        w.searching = true; // a waker, a cancelled park and a timer's wake-up all count us as searching
         return p.casWord(word(w.epoch, PARKED), word(w.epoch, SCHEDULING));
+    }
+
+    /**
+     * Counted parked: waits for a waker, or until {@code p}'s earliest timer is due. The deadline is
+     * read under the heap's lock after the PARKED store; Timers.add adds under that lock and then
+     * reads the word, so either this read sees the new timer, or that add sees PARKED and pokes us
+     * (and then the deadline is read again).
+     */
+    private void awaitWork(Worker w, Processor p) {
+        for (;;) {
+            TimerHeap h = p.timers;
+            h.lock();
+            boolean hasDeadline = !h.isEmptyLocked();
+            long deadline = h.earliestOr(0L);
+            h.unlock();
+            int why = w.awaitWork(hasDeadline, deadline);
+            if (why == Worker.NOTIFIED) {
+                return; // whoever woke us has woken the monitor too
+            }
+            if (why == Worker.TIMED_OUT) {
+                if (idle.cancelPark(w)) {
+                    monitor.workerWoke();
+                } else {
+                    w.awaitNotified(); // a waker took us off the stack just now; its wake-up is on its way
+                }
+                return;
+            }
+        }
     }
 
     /**
@@ -102,7 +137,7 @@ final class Parking {
      * PARKED as {@link #park} does; false when the processor was stopped meanwhile.
      */
     boolean awaitFirstWakeUp(Worker w, Processor p) {
-        w.awaitNotified(); // whoever woke us counted us unparked and searching, and woke the monitor
+        awaitWork(w, p); // a wake-up, or a timer set on its processor coming due
         p.counters.increment(Event.UNPARK);
         w.searching = true;
         return p.casWord(word(w.epoch, PARKED), word(w.epoch, SCHEDULING));

@@ -44,6 +44,8 @@ abstract class ProcessorOwned extends ProcessorPad1 {
     final ArrayDeque<Runnable> yielded;    // owner only: continuations that yielded here, oldest first
     int yieldedCount;                      // yielded's size: the owner writes opaque; the monitor and stats read opaque
     volatile Worker owner;                 // the worker holding it; written by that worker when it takes it (HandOff.claim); read by shutdownNow
+    final TimerHeap timers;                // final; its own lock (see TimerHeap)
+    final java.util.ArrayList<DelayedTask<?>> dueTimers; // owner only (Timers): due timers between heap and queue
 
     ProcessorOwned(int id, int capacity, int fairnessInterval) {
         this.id = id;
@@ -52,6 +54,8 @@ abstract class ProcessorOwned extends ProcessorPad1 {
         this.scratch = new Runnable[capacity / 2 + 1];
         this.fairnessCountdown = fairnessInterval;
         this.yielded = new ArrayDeque<>();
+        this.timers = new TimerHeap();
+        this.dueTimers = new java.util.ArrayList<>();
     }
 }
 

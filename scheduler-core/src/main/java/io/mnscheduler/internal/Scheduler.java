@@ -34,6 +34,7 @@ public final class Scheduler {
     private final Shutdown shutdown;        // final
     private final WorkerLoop loop;          // final
     private final StatsView stats;          // final
+    private final Timers timers;            // final
     private final Spares spares;            // final
     private final String threadNamePrefix;  // final
     private final Thread.UncaughtExceptionHandler handler;          // final; null: the worker thread's own
@@ -55,13 +56,15 @@ public final class Scheduler {
      * @param handOffTicks     ticks a task may hold its processor while work waits before a hand-off
      * @param maxWorkers       the cap on worker threads, spares included
      * @param keepAliveNanos   how long a spare waits for a processor before it exits
+     * @param cancelDelayedOnShutdown whether shutdown() cancels one-shot timers too (periodic ones always stop)
      * @param startThreads     whether to start the worker and monitor threads
      * @throws IllegalStateException when the factory fails, or the first worker or the monitor cannot start
      */
     Scheduler(int parallelism, int queueCapacity, String threadNamePrefix, ThreadFactory threadFactory,
               Thread.UncaughtExceptionHandler handler,
               Supplier<? extends IdleStrategy> idleStrategies, WorkerPlacement placement,
-              long tickNanos, int handOffTicks, int maxWorkers, long keepAliveNanos, boolean startThreads) {
+              long tickNanos, int handOffTicks, int maxWorkers, long keepAliveNanos, boolean cancelDelayedOnShutdown,
+              boolean startThreads) {
         this.threadNamePrefix = threadNamePrefix;
         this.threadFactory = threadFactory;
         this.handler = handler;
@@ -81,12 +84,13 @@ public final class Scheduler {
         this.monitor = new Monitor(monitorView, tickNanos, handOffTicks);
         this.parking = new Parking(processors, global, idle, monitor, runState);
         TaskOrder order = new TaskOrder(global, parking, parallelism, tickNanos);
-        this.stealing = new Stealing(processors, victims, idle, runState, order, parking);
+        this.timers = new Timers(this, processors, runState, order, parking, cancelDelayedOnShutdown);
+        this.stealing = new Stealing(processors, victims, idle, runState, order, parking, timers);
         this.submission = new Submission(this, global, order, parking, runState, liveVirtual, parallelism);
-        this.shutdown = new Shutdown(processors, global, runState, liveVirtual, parking, spares);
-        this.loop = new WorkerLoop(order, stealing, parking, handOff, runState, liveVirtual, idle, spares, placement,
+        this.shutdown = new Shutdown(processors, global, runState, liveVirtual, parking, spares, timers);
+        this.loop = new WorkerLoop(order, timers, stealing, parking, handOff, runState, liveVirtual, idle, spares, placement,
                 handler);
-        this.stats = new StatsView(processors, global, liveVirtual, spares, handOff, monitorView, loop);
+        this.stats = new StatsView(processors, global, liveVirtual, spares, handOff, monitorView, loop, timers);
         for (Processor p : processors) {
             p.owner = newWorker(p, threadNamePrefix + p.id, p.id);
         }
@@ -155,9 +159,10 @@ public final class Scheduler {
     public Scheduler(int parallelism, int queueCapacity, String threadNamePrefix, ThreadFactory threadFactory,
                      Thread.UncaughtExceptionHandler handler,
                      Supplier<? extends IdleStrategy> idleStrategies, WorkerPlacement placement,
-                     long tickNanos, int handOffTicks, int maxWorkers, long keepAliveNanos) {
+                     long tickNanos, int handOffTicks, int maxWorkers, long keepAliveNanos,
+                     boolean cancelDelayedOnShutdown) {
         this(parallelism, queueCapacity, threadNamePrefix, threadFactory, handler, idleStrategies, placement, tickNanos,
-                handOffTicks, maxWorkers, keepAliveNanos, true);
+                handOffTicks, maxWorkers, keepAliveNanos, cancelDelayedOnShutdown, true);
     }
 
     private Worker newWorker(Processor p, String name, int seed) {
@@ -221,6 +226,10 @@ public final class Scheduler {
         return spares;
     }
 
+    Timers timers() {
+        return timers;
+    }
+
     // ---------------------------------------------------------------- what WorkStealingScheduler calls
 
     public int parallelism() {
@@ -242,6 +251,25 @@ public final class Scheduler {
 
     public void shutdown() {
         shutdown.shutdown();
+    }
+
+    /**
+     * Sets a timer for {@code task}: run once after {@code delayNanos} (0 or less: at once), then, if
+     * {@code periodNanos} is not 0, again at a fixed rate (positive) or with a fixed delay
+     * (negative); the caller checked the arguments. Throws {@link RejectedExecutionException} after
+     * shutdown.
+     */
+    public <V> DelayedTask<V> schedule(Callable<V> task, long delayNanos, long periodNanos) {
+        DelayedTask<V> t = timers.task(task, delayNanos, periodNanos);
+        timers.schedule(t);
+        return t;
+    }
+
+    /** As {@link #schedule(Callable, long, long)}, for a {@code Runnable}. */
+    public DelayedTask<Void> schedule(Runnable task, long delayNanos, long periodNanos) {
+        DelayedTask<Void> t = timers.task(task, null, delayNanos, periodNanos);
+        timers.schedule(t);
+        return t;
     }
 
     public List<Runnable> shutdownNow() {

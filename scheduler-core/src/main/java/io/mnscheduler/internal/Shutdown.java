@@ -35,15 +35,17 @@ final class Shutdown {
     private final VirtualThreadRegistry liveVirtual; // final
     private final Parking parking;                   // final
     private final Spares spares;                     // final
+    private final Timers timers;                     // final
 
     Shutdown(Processor[] processors, InjectionQueue global, RunState runState, VirtualThreadRegistry liveVirtual,
-             Parking parking, Spares spares) {
+             Parking parking, Spares spares, Timers timers) {
         this.processors = processors;
         this.global = global;
         this.runState = runState;
         this.liveVirtual = liveVirtual;
         this.parking = parking;
         this.spares = spares;
+        this.timers = timers;
     }
 
     void shutdown() {
@@ -53,6 +55,7 @@ final class Shutdown {
                 runState.terminateNow();
             }
         });
+        timers.onShutdown(); // periodic timers stop; one-shot ones too with cancelDelayedTasksOnShutdown
         wakeEveryone();
     }
 
@@ -73,8 +76,8 @@ final class Shutdown {
      * always safe: the workers then terminate the scheduler as they leave.
      */
     private boolean quiescent() {
-        if (liveVirtual.count() != 0 || global.size() != 0) {
-            return false;
+        if (liveVirtual.count() != 0 || global.size() != 0 || timers.pending() != 0) {
+            return false; // a timer counted before SHUTDOWN was written is seen here (Timers.schedule)
         }
         if (!global.everAddedWhileClosing()) {
             return true; // every task enters through the global queue or from a running task, which did
@@ -104,8 +107,12 @@ final class Shutdown {
 
     List<Runnable> shutdownNow() {
         global.close(runState::toStop);
+        List<Runnable> delayed = new ArrayList<>();
+        timers.drainAll(delayed); // every timer not yet due is handed back, and no heap takes another
         if (liveVirtual.count() > 0) { // read after the STOP write: pairs with Submission.startVirtual
-            return softStop();
+            List<Runnable> unstarted = softStop();
+            unstarted.addAll(delayed);
+            return unstarted;
         }
         for (Processor p : processors) {
             stopProcessor(p);
@@ -116,6 +123,7 @@ final class Shutdown {
             drainProcessor(p, unstarted, true);
         }
         global.drainTo(unstarted);
+        unstarted.addAll(delayed);
         return unstarted;
     }
 

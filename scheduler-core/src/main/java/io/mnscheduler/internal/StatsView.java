@@ -20,9 +20,10 @@ public final class StatsView {
     private final HandOff handOff;                   // final
     private final MonitorView monitorView;           // final
     private final WorkerLoop loop;                   // final
+    private final Timers timers;                     // final
 
     StatsView(Processor[] processors, InjectionQueue global, VirtualThreadRegistry liveVirtual, Spares spares,
-              HandOff handOff, MonitorView monitorView, WorkerLoop loop) {
+              HandOff handOff, MonitorView monitorView, WorkerLoop loop, Timers timers) {
         this.processors = processors;
         this.global = global;
         this.liveVirtual = liveVirtual;
@@ -30,6 +31,22 @@ public final class StatsView {
         this.handOff = handOff;
         this.monitorView = monitorView;
         this.loop = loop;
+        this.timers = timers;
+    }
+
+    /** Timers set and not yet fired, cancelled or handed back. */
+    public long delayedTasks() {
+        return timers.pending();
+    }
+
+    /** Timers that came due and went onto a run queue. */
+    public long timersFired() {
+        return timers.fired();
+    }
+
+    /** Successful cancellations of scheduled tasks. */
+    public long timersCancelled() {
+        return timers.cancelledCount();
     }
 
     /** The counters of processor {@code id}. */

@@ -32,15 +32,17 @@ final class Stealing {
     private final RunState runState;        // final
     private final TaskOrder order;          // final: a round's last resort is a global batch
     private final Parking parking;          // final: the last searcher to find work wakes another
+    private final Timers timers;            // final: a busy victim's due timers are stolen too
 
     Stealing(Processor[] processors, VictimOrder[] victims, Idle<Worker> idle, RunState runState,
-             TaskOrder order, Parking parking) {
+             TaskOrder order, Parking parking, Timers timers) {
         this.processors = processors;
         this.victims = victims;
         this.idle = idle;
         this.runState = runState;
         this.order = order;
         this.parking = parking;
+        this.timers = timers;
     }
 
     /** Steals, as a searcher; null when the worker should park (or, in shutdown, exit). */
@@ -95,8 +97,16 @@ final class Stealing {
         }
     }
 
+    /** Whether a processor's worker is inside a task, or gone from it: its own timers wait until it is back. */
+    private static boolean busy(int word) {
+        int st = status(word);
+        return st != Processor.SCHEDULING && st != Processor.PARKED;
+    }
+
     private Runnable stealRound(Worker w, Processor p, boolean takeRunnext) {
         VictimOrder nearestFirst = victims[p.id];
+        long now = 0L; // read once a victim has timers
+        boolean haveNow = false;
         for (int t = 0; t < nearestFirst.tierCount(); t++) { // nearest tier first; within a tier, random order
             int n = nearestFirst.tierSize(t);
             int r = w.nextRandom() & Integer.MAX_VALUE;
@@ -111,6 +121,17 @@ final class Stealing {
                     return p.queue.pop();
                 }
                 int vs = victim.word();
+                if (victim.timers.count != 0 && busy(vs)) { // Go steals timers from a P whose M is busy
+                    if (!haveNow) {
+                        now = System.nanoTime();
+                        haveNow = true;
+                    }
+                    Runnable due = timers.stealDue(victim, p, now);
+                    if (due != null) {
+                        p.counters.increment(Event.STEAL_OPERATION);
+                        return due;
+                    }
+                }
                 if (takeRunnext && status(vs) == RUNNING) {
                     Runnable task = victim.stealRunnext(vs);
                     if (task != null) {

@@ -23,6 +23,7 @@ abstract class WorkerFields {
     Processor processor;                   // the processor held, or null for a spare; this worker only (set by the assigner before wake or start)
     int epoch;                             // the tenure on that processor: its state word's epoch; same ownership
     volatile boolean notified;             // set by the waker before LockSupport.unpark, cleared by this worker
+    volatile boolean poked;                // set by whoever gave its parked processor an earlier timer, cleared by this worker
     volatile int life;                     // Worker.UNSTARTED, STARTED or RETIRED; leaves UNSTARTED once, by CAS
     boolean startsParked;                  // set before the thread can start (Parking.startParked), read once by it
     boolean searching;                     // this worker only: counted as searching in Idle
@@ -211,6 +212,36 @@ final class Worker extends WorkerFields implements Runnable {
         }
         notified = false;
         return true;
+    }
+
+    static final int NOTIFIED = 0;
+    static final int TIMED_OUT = 1;
+    static final int POKED = 2;
+
+    /**
+     * A parked worker's wait: until {@link #wake()} (NOTIFIED), until {@code deadline} if it has one
+     * (TIMED_OUT: its processor's earliest timer is due), or until its processor is given an earlier
+     * timer (POKED, see Timers.add). Interrupts are for tasks, so they are cleared here.
+     */
+    int awaitWork(boolean hasDeadline, long deadline) {
+        while (!notified) {
+            if (poked) {
+                poked = false;
+                return POKED;
+            }
+            if (!hasDeadline) {
+                LockSupport.park(scheduler);
+            } else {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return TIMED_OUT;
+                }
+                LockSupport.parkNanos(scheduler, left);
+            }
+            Thread.interrupted();
+        }
+        notified = false;
+        return NOTIFIED;
     }
 
     /** Blocks until {@link #wake()}; costs no CPU. */

@@ -44,6 +44,7 @@ final class WorkerLoop {
     private static final System.Logger LOG = System.getLogger(Scheduler.class.getName()); // the engine's logger name, as before the split
 
     private final TaskOrder order;                    // final
+    private final Timers timers;                      // final
     private final Stealing stealing;                  // final
     private final Parking parking;                    // final
     private final HandOff handOff;                    // final
@@ -57,10 +58,11 @@ final class WorkerLoop {
     private final Thread.UncaughtExceptionHandler handler; // final; null: the worker thread's own
     private final LongAdder executedWithoutProcessor = new LongAdder(); // tasks that ended after their processor was handed off
 
-    WorkerLoop(TaskOrder order, Stealing stealing, Parking parking, HandOff handOff, RunState runState,
+    WorkerLoop(TaskOrder order, Timers timers, Stealing stealing, Parking parking, HandOff handOff, RunState runState,
                VirtualThreadRegistry liveVirtual, Idle<Worker> idle, Spares spares, WorkerPlacement placement,
                Thread.UncaughtExceptionHandler handler) {
         this.order = order;
+        this.timers = timers;
         this.stealing = stealing;
         this.parking = parking;
         this.handOff = handOff;
@@ -138,13 +140,19 @@ final class WorkerLoop {
             if (runState.hardStopped()) {
                 return LEAVE;
             }
+            if (p.timers.count != 0) {
+                timers.runDue(p); // Go's checkTimers: due timers join the queue as tasks
+            }
             Runnable task = order.next(p);
             if (task == null) {
                 task = stealing.search(w, p);
             }
             if (task == null) {
                 if (runState.draining()) {
-                    if (runState.hardStopped() || !parking.hasVisibleWork()) {
+                    if (runState.hardStopped() || (!parking.hasVisibleWork() && timers.close(p))) {
+                        return LEAVE; // nothing left, its heap empty and now closed
+                    }
+                    if (!parking.hasVisibleWork() && !parking.park(w, p)) { // its timers are not due yet
                         return LEAVE;
                     }
                     continue;
@@ -256,6 +264,7 @@ final class WorkerLoop {
             if (s == word(w.epoch, SCHEDULING) || s == word(w.epoch, PARKED)) {
                 p.volatileWord(word(w.epoch, STOPPED)); // ours in these states; shutdownNow waits or CASes
             }
+            timers.close(p); // empty unless shutdownNow drains it: no timer can be set on it any more
             idle.exit(w.searching); // the processor leaves with its worker
         }
         spares.exited();

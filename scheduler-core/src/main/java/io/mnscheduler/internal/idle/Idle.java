@@ -176,6 +176,24 @@ public final class Idle<W> {
         }
     }
 
+    /**
+     * A parked worker wakes by itself (its timer is due): off the sleeper stack and counted unparked
+     * and searching, as a waker would have done; false when a waker took it first (its wake-up is
+     * on its way).
+     */
+    public boolean cancelPark(W worker) {
+        Interleavings.point();
+        synchronized (lock) {
+            int i = sleepers.lastIndexOf(worker);
+            if (i < 0) {
+                return false;
+            }
+            sleepers.remove(i);
+            STATE.getAndAdd(this, UNPARKED_ONE + 1);
+            return true;
+        }
+    }
+
     /** An unparked worker leaves for good. */
     public void exit(boolean searching) {
         synchronized (lock) {

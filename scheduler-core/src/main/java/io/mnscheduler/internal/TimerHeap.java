@@ -1,0 +1,188 @@
+package io.mnscheduler.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * One processor's timers: a binary min-heap of {@link DelayedTask}s by deadline (then by sequence
+ * number, so equal deadlines fire in the order set), each task knowing its index, so that a
+ * cancellation removes it in O(log n) and leaves nothing behind. Section "Timers" of the overview
+ * in {@code package-info.java}.
+ *
+ * <p>Guarded by a spin lock of its own, one per processor, as Go guards each P's timers with
+ * {@code timers.mu}: there is no timer thread and no global timer lock. The holder's worker takes it
+ * to add a timer and to run due ones (uncontended: one CAS); a thread outside the scheduler takes
+ * the lock of the processor it chose; a searching worker tries the lock of a busy processor to run
+ * its due timers ({@link #tryLock}, never waiting); a cancellation takes the lock of the heap its
+ * task is in. Critical sections are O(log n) steps of heap code, so the lock spins rather than
+ * parks. {@link #count} and {@link #earliest} are written under the lock and read racily as hints
+ * (a volatile read each); every decision that must not miss a timer reads under the lock.
+ */
+final class TimerHeap {
+    private static final VarHandle LOCK;
+
+    static {
+        try {
+            LOCK = MethodHandles.lookup().findVarHandle(TimerHeap.class, "lock", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("unused") // through LOCK
+    private volatile int lock;          // 0 free, 1 held; CAS to take, releasing store to give back
+    private DelayedTask<?>[] heap = new DelayedTask<?>[8]; // guarded by lock
+    private int size;                   // guarded by lock
+    volatile int count;                 // = size, published for racy reads
+    volatile long earliest;             // heap[0]'s deadline when count > 0, published for racy reads
+    boolean closed;                     // guarded by lock: its worker left (or shutdownNow took it); no more adds
+
+    void lock() {
+        for (int spins = 0; !LOCK.compareAndSet(this, 0, 1); spins++) {
+            Interleavings.spin();
+            if (spins < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the holder was descheduled inside a few steps of heap code
+            }
+        }
+    }
+
+    boolean tryLock() {
+        Interleavings.point();
+        return LOCK.compareAndSet(this, 0, 1);
+    }
+
+    void unlock() {
+        LOCK.setRelease(this, 0);
+    }
+
+    /** Whether a timer is due at {@code now}; racy (a hint, as for the monitor and thieves). */
+    boolean dueHint(long now) {
+        return count > 0 && earliest - now <= 0;
+    }
+
+    // ------------------------------------------------------------------ under the lock
+
+    /** Adds {@code t}; true when it is now the earliest. */
+    boolean add(DelayedTask<?> t) {
+        if (size == heap.length) {
+            heap = Arrays.copyOf(heap, size * 2);
+        }
+        t.heap = this;
+        siftUp(size++, t);
+        publish();
+        return heap[0] == t;
+    }
+
+    /** Removes {@code t} if it is still in this heap; true when it was. */
+    boolean remove(DelayedTask<?> t) {
+        int i = t.heapIndex;
+        if (t.heap != this || i < 0 || i >= size || heap[i] != t) {
+            return false;
+        }
+        removeAt(i);
+        publish();
+        return true;
+    }
+
+    /** Moves the timers due at {@code now} into {@code sink}, earliest first; returns how many. */
+    int takeDue(long now, List<DelayedTask<?>> sink) {
+        int n = 0;
+        while (size > 0 && heap[0].deadline - now <= 0) {
+            sink.add(removeAt(0));
+            n++;
+        }
+        if (n > 0) {
+            publish();
+        }
+        return n;
+    }
+
+    /** Removes every timer that {@code which} selects into {@code sink}. */
+    void removeIf(Predicate<DelayedTask<?>> which, List<DelayedTask<?>> sink) {
+        int from = sink.size();
+        for (int i = 0; i < size; i++) {
+            if (which.test(heap[i])) {
+                sink.add(heap[i]);
+            }
+        }
+        for (int i = from; i < sink.size(); i++) {
+            removeAt(sink.get(i).heapIndex);
+        }
+        publish();
+    }
+
+    /** The earliest deadline, read under the lock; {@code none} when there is no timer. */
+    long earliestOr(long none) {
+        return size == 0 ? none : heap[0].deadline;
+    }
+
+    boolean isEmptyLocked() {
+        return size == 0;
+    }
+
+    private void publish() {
+        if (size > 0) {
+            earliest = heap[0].deadline;
+        }
+        count = size;
+    }
+
+    private DelayedTask<?> removeAt(int i) {
+        DelayedTask<?> removed = heap[i];
+        int last = --size;
+        DelayedTask<?> moved = heap[last];
+        heap[last] = null;
+        if (i != last) {
+            siftDown(i, moved);
+            if (heap[i] == moved) {
+                siftUp(i, moved);
+            }
+        }
+        removed.heapIndex = -1;
+        removed.heap = null;
+        if (heap.length > 64 && size < heap.length / 4) {
+            heap = Arrays.copyOf(heap, heap.length / 2); // 1,000,000 cancelled timeouts leave no big array behind
+        }
+        return removed;
+    }
+
+    private void siftUp(int i, DelayedTask<?> t) {
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            DelayedTask<?> p = heap[parent];
+            if (t.compareTo(p) >= 0) {
+                break;
+            }
+            heap[i] = p;
+            p.heapIndex = i;
+            i = parent;
+        }
+        heap[i] = t;
+        t.heapIndex = i;
+    }
+
+    private void siftDown(int i, DelayedTask<?> t) {
+        int half = size >>> 1;
+        while (i < half) {
+            int child = 2 * i + 1;
+            DelayedTask<?> c = heap[child];
+            int right = child + 1;
+            if (right < size && c.compareTo(heap[right]) > 0) {
+                c = heap[child = right];
+            }
+            if (t.compareTo(c) <= 0) {
+                break;
+            }
+            heap[i] = c;
+            c.heapIndex = i;
+            i = child;
+        }
+        heap[i] = t;
+        t.heapIndex = i;
+    }
+}
