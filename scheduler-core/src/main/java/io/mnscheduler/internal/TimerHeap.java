@@ -41,6 +41,7 @@ final class TimerHeap {
     boolean closed;                     // guarded by lock: its worker left (or shutdownNow took it); no more adds
 
     void lock() {
+        Interleavings.point();
         for (int spins = 0; !LOCK.compareAndSet(this, 0, 1); spins++) {
             Interleavings.spin();
             if (spins < 64) {
@@ -62,6 +63,7 @@ final class TimerHeap {
 
     /** Whether a timer is due at {@code now}; racy (a hint, as for the monitor and thieves). */
     boolean dueHint(long now) {
+        Interleavings.point();
         return count > 0 && earliest - now <= 0;
     }
 
@@ -73,6 +75,7 @@ final class TimerHeap {
             heap = Arrays.copyOf(heap, size * 2);
         }
         t.heap = this;
+        Interleavings.point(); // likewise
         siftUp(size++, t);
         publish();
         return heap[0] == t;
@@ -93,6 +96,7 @@ final class TimerHeap {
     int takeDue(long now, List<DelayedTask<?>> sink) {
         int n = 0;
         while (size > 0 && heap[0].deadline - now <= 0) {
+            Interleavings.point(); // inside the lock: only a thread that skipped the lock could come between
             sink.add(removeAt(0));
             n++;
         }

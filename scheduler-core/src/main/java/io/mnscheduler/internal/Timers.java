@@ -81,6 +81,11 @@ final class Timers {
         }
     }
 
+    /** Counts a timer set without {@link #schedule} (the interleaving tests add it with {@link #add}). */
+    void countSet() {
+        pending.increment();
+    }
+
     /** A periodic task ran and is due again: back on the heap of the processor it ran on, unless shut down. */
     void rearm(DelayedTask<?> t) {
         if (runState.isShutdown()) {
