@@ -96,24 +96,30 @@ final class Parking {
      * (and then the deadline is read again).
      */
     private void awaitWork(Worker w, Processor p) {
-        for (;;) {
-            TimerHeap h = p.timers;
-            h.lock();
-            boolean hasDeadline = !h.isEmptyLocked();
-            long deadline = h.earliestOr(0L);
-            h.unlock();
-            int why = w.awaitWork(hasDeadline, deadline);
-            if (why == Worker.NOTIFIED) {
-                return; // whoever woke us has woken the monitor too
-            }
-            if (why == Worker.TIMED_OUT) {
-                if (idle.cancelPark(w)) {
-                    monitor.workerWoke();
-                } else {
-                    w.awaitNotified(); // a waker took us off the stack just now; its wake-up is on its way
+        TimerHeap h = p.timers;
+        boolean[] hasDeadline = new boolean[1];
+        try {
+            for (;;) {
+                h.lock();
+                long deadline = h.sleep(hasDeadline);
+                h.unlock();
+                int why = w.awaitWork(hasDeadline[0], deadline);
+                if (why == Worker.NOTIFIED) {
+                    return; // whoever woke us has woken the monitor too
                 }
-                return;
+                if (why == Worker.TIMED_OUT) {
+                    if (idle.cancelPark(w)) {
+                        monitor.workerWoke();
+                    } else {
+                        w.awaitNotified(); // a waker took us off the stack just now; its wake-up is on its way
+                    }
+                    return;
+                }
             }
+        } finally {
+            h.lock();
+            h.awake();
+            h.unlock();
         }
     }
 

@@ -34,11 +34,15 @@ final class TimerHeap {
 
     @SuppressWarnings("unused") // through LOCK
     private volatile int lock;          // 0 free, 1 held; CAS to take, releasing store to give back
-    private DelayedTask<?>[] heap = new DelayedTask<?>[8]; // guarded by lock
+    private DelayedTask<?>[] heap = new DelayedTask<?>[8]; // guarded by lock; a 4-ary min-heap, as Go's
+    private long[] whens = new long[8]; // guarded by lock: whens[i] is heap[i]'s deadline, compared without touching the task
     private int size;                   // guarded by lock
     volatile int count;                 // = size, published for racy reads
     volatile long earliest;             // heap[0]'s deadline when count > 0, published for racy reads
     boolean closed;                     // guarded by lock: its worker left (or shutdownNow took it); no more adds
+    private boolean sleeping;           // guarded by lock: the processor's worker is parked, until sleepsUntil if timed
+    private boolean timed;              // guarded by lock
+    private long sleepsUntil;           // guarded by lock
 
     void lock() {
         Interleavings.point();
@@ -69,16 +73,44 @@ final class TimerHeap {
 
     // ------------------------------------------------------------------ under the lock
 
-    /** Adds {@code t}; true when it is now the earliest. */
+    /**
+     * Adds {@code t}; true when the processor's parked worker must be poked: it sleeps past t's
+     * deadline (or without one). It then counts as sleeping until that deadline, so a burst of
+     * timers set later than the one it sleeps for pokes nobody (a million 30-second timeouts set
+     * and cancelled on an idle scheduler poke once).
+     */
     boolean add(DelayedTask<?> t) {
         if (size == heap.length) {
             heap = Arrays.copyOf(heap, size * 2);
+            whens = Arrays.copyOf(whens, size * 2);
         }
         t.heap = this;
         Interleavings.point(); // likewise
-        siftUp(size++, t);
+        siftUp(size++, t, t.deadline);
         publish();
-        return heap[0] == t;
+        if (sleeping && (!timed || t.deadline - sleepsUntil < 0)) {
+            timed = true;
+            sleepsUntil = t.deadline;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The worker parks: it will sleep until the earliest deadline, returned (or without one when
+     * {@code hasDeadline[0]} is false); adds from now on poke it if they come earlier.
+     */
+    long sleep(boolean[] hasDeadline) {
+        sleeping = true;
+        timed = size > 0;
+        sleepsUntil = timed ? whens[0] : 0L;
+        hasDeadline[0] = timed;
+        return sleepsUntil;
+    }
+
+    /** The worker is awake again: nothing to poke. */
+    void awake() {
+        sleeping = false;
     }
 
     /** Removes {@code t} if it is still in this heap; true when it was. */
@@ -95,7 +127,7 @@ final class TimerHeap {
     /** Moves the timers due at {@code now} into {@code sink}, earliest first; returns how many. */
     int takeDue(long now, List<DelayedTask<?>> sink) {
         int n = 0;
-        while (size > 0 && heap[0].deadline - now <= 0) {
+        while (size > 0 && whens[0] - now <= 0) {
             Interleavings.point(); // inside the lock: only a thread that skipped the lock could come between
             sink.add(removeAt(0));
             n++;
@@ -122,7 +154,7 @@ final class TimerHeap {
 
     /** The earliest deadline, read under the lock; {@code none} when there is no timer. */
     long earliestOr(long none) {
-        return size == 0 ? none : heap[0].deadline;
+        return size == 0 ? none : whens[0];
     }
 
     boolean isEmptyLocked() {
@@ -131,7 +163,7 @@ final class TimerHeap {
 
     private void publish() {
         if (size > 0) {
-            earliest = heap[0].deadline;
+            earliest = whens[0];
         }
         count = size;
     }
@@ -140,53 +172,76 @@ final class TimerHeap {
         DelayedTask<?> removed = heap[i];
         int last = --size;
         DelayedTask<?> moved = heap[last];
+        long movedWhen = whens[last];
         heap[last] = null;
         if (i != last) {
-            siftDown(i, moved);
+            siftDown(i, moved, movedWhen);
             if (heap[i] == moved) {
-                siftUp(i, moved);
+                siftUp(i, moved, movedWhen);
             }
         }
         removed.heapIndex = -1;
         removed.heap = null;
         if (heap.length > 64 && size < heap.length / 4) {
             heap = Arrays.copyOf(heap, heap.length / 2); // 1,000,000 cancelled timeouts leave no big array behind
+            whens = Arrays.copyOf(whens, whens.length / 2);
         }
         return removed;
     }
 
-    private void siftUp(int i, DelayedTask<?> t) {
+    /** Whether (when, sequence of t) comes before slot j's. Equal deadlines are rare: only then is a task read. */
+    private boolean before(long when, DelayedTask<?> t, int j) {
+        long d = when - whens[j];
+        return d < 0 || (d == 0 && t.sequence < heap[j].sequence);
+    }
+
+    private void siftUp(int i, DelayedTask<?> t, long when) {
         while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            DelayedTask<?> p = heap[parent];
-            if (t.compareTo(p) >= 0) {
+            int parent = (i - 1) >>> 2;
+            if (!before(when, t, parent)) {
                 break;
             }
+            DelayedTask<?> p = heap[parent];
             heap[i] = p;
+            whens[i] = whens[parent];
             p.heapIndex = i;
             i = parent;
         }
         heap[i] = t;
+        whens[i] = when;
         t.heapIndex = i;
     }
 
-    private void siftDown(int i, DelayedTask<?> t) {
-        int half = size >>> 1;
-        while (i < half) {
-            int child = 2 * i + 1;
-            DelayedTask<?> c = heap[child];
-            int right = child + 1;
-            if (right < size && c.compareTo(heap[right]) > 0) {
-                c = heap[child = right];
-            }
-            if (t.compareTo(c) <= 0) {
+    private void siftDown(int i, DelayedTask<?> t, long when) {
+        for (;;) {
+            int first = 4 * i + 1;
+            if (first >= size) {
                 break;
             }
+            int best = first;
+            int end = Math.min(first + 4, size);
+            for (int c = first + 1; c < end; c++) {
+                if (before(whens[c], heap[c], best)) {
+                    best = c;
+                }
+            }
+            if (!beforeSlotThan(best, when, t)) {
+                break;
+            }
+            DelayedTask<?> c = heap[best];
             heap[i] = c;
+            whens[i] = whens[best];
             c.heapIndex = i;
-            i = child;
+            i = best;
         }
         heap[i] = t;
+        whens[i] = when;
         t.heapIndex = i;
+    }
+
+    /** Whether slot j comes before (when, t). */
+    private boolean beforeSlotThan(int j, long when, DelayedTask<?> t) {
+        long d = whens[j] - when;
+        return d < 0 || (d == 0 && heap[j].sequence < t.sequence);
     }
 }

@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
-import static io.mnscheduler.internal.Processor.PARKED;
 import static io.mnscheduler.internal.Processor.STOPPED;
 import static io.mnscheduler.internal.Processor.status;
 
@@ -123,20 +122,24 @@ final class Timers {
         return add(processors[0], t, false);
     }
 
-    /** Adds {@code t} to {@code p}'s heap unless it is closed; pokes p's parked worker if t is now its earliest. */
+    /**
+     * Adds {@code t} to {@code p}'s heap unless it is closed; pokes p's parked worker if it sleeps
+     * past t's deadline. Decided under the heap's lock, under which the parking worker also reads
+     * its deadline (Parking.awaitWork): either it sees t, or this sees it asleep.
+     */
     boolean add(Processor p, DelayedTask<?> t, boolean byHolder) {
         TimerHeap h = p.timers;
         h.lock();
-        boolean first;
+        boolean poke;
         try {
             if (h.closed) {
                 return false;
             }
-            first = h.add(t);
+            poke = h.add(t);
         } finally {
             h.unlock();
         }
-        if (first && !byHolder && status(p.state) == PARKED) { // read after the unlock: see Parking.awaitWork
+        if (poke && !byHolder) {
             Worker o = p.owner;
             o.poked = true;
             LockSupport.unpark(o.thread);
