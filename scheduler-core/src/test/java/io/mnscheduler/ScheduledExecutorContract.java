@@ -201,6 +201,7 @@ abstract class ScheduledExecutorContract {
         ScheduledFuture<String> delayed = e.schedule(() -> "still ran", 50, TimeUnit.MILLISECONDS);
         e.shutdown();
         assertThrows(RejectedExecutionException.class, () -> e.schedule(() -> 1, 1, TimeUnit.MILLISECONDS));
+        assertThrows(RejectedExecutionException.class, () -> e.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.MILLISECONDS));
         assertEquals("still ran", delayed.get(WAIT_S, TimeUnit.SECONDS));
         assertTrue(e.awaitTermination(WAIT_S, TimeUnit.SECONDS), "terminates after the delayed task");
         assertTrue(periodic.isDone(), "the periodic task stopped");

@@ -17,26 +17,24 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DelayedTask<V> extends FutureTask<V> implements RunnableScheduledFuture<V> {
     private final Timers timers;      // final
-    final long sequence;              // final: the order among equal deadlines
+    long sequence;                    // the order among equal deadlines in its heap; set by each add, under the heap's lock
     private final long period;        // final: 0 once; positive: fixed rate; negative: fixed delay (nanoseconds)
     long deadline;                    // System.nanoTime() when due; written before each add, read under the heap's lock
     int heapIndex = -1;               // guarded by the lock of the heap it is in
     volatile TimerHeap heap;          // the heap it is in, or null; written under that heap's lock, read racily by cancel
 
-    DelayedTask(Timers timers, Callable<V> task, long deadline, long period, long sequence) {
+    DelayedTask(Timers timers, Callable<V> task, long deadline, long period) {
         super(task);
         this.timers = timers;
         this.deadline = deadline;
         this.period = period;
-        this.sequence = sequence;
     }
 
-    DelayedTask(Timers timers, Runnable task, V result, long deadline, long period, long sequence) {
+    DelayedTask(Timers timers, Runnable task, V result, long deadline, long period) {
         super(task, result);
         this.timers = timers;
         this.deadline = deadline;
         this.period = period;
-        this.sequence = sequence;
     }
 
     @Override

@@ -76,8 +76,8 @@ final class Shutdown {
      * always safe: the workers then terminate the scheduler as they leave.
      */
     private boolean quiescent() {
-        if (liveVirtual.count() != 0 || global.size() != 0 || timers.pending() != 0) {
-            return false; // a timer counted before SHUTDOWN was written is seen here (Timers.schedule)
+        if (liveVirtual.count() != 0 || global.size() != 0 || timers.pendingExactly() != 0) {
+            return false; // a timer added before SHUTDOWN was written is seen here (Timers.schedule)
         }
         if (!global.everAddedWhileClosing()) {
             return true; // every task enters through the global queue or from a running task, which did

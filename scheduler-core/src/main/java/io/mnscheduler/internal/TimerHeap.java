@@ -40,6 +40,9 @@ final class TimerHeap {
     volatile int count;                 // = size, published for racy reads
     volatile long earliest;             // heap[0]'s deadline when count > 0, published for racy reads
     boolean closed;                     // guarded by lock: its worker left (or shutdownNow took it); no more adds
+    private long nextSequence;          // guarded by lock: the order among equal deadlines (ties matter within a heap only)
+    private long fired;                 // written under lock, read racily (stats)
+    private long cancelled;             // likewise
     private boolean sleeping;           // guarded by lock: the processor's worker is parked, until sleepsUntil if timed
     private boolean timed;              // guarded by lock
     private long sleepsUntil;           // guarded by lock
@@ -85,6 +88,7 @@ final class TimerHeap {
             whens = Arrays.copyOf(whens, size * 2);
         }
         t.heap = this;
+        t.sequence = nextSequence++;
         Interleavings.point(); // likewise
         siftUp(size++, t, t.deadline);
         publish();
@@ -113,15 +117,26 @@ final class TimerHeap {
         sleeping = false;
     }
 
-    /** Removes {@code t} if it is still in this heap; true when it was. */
-    boolean remove(DelayedTask<?> t) {
+    /** Removes {@code t} if it is still in this heap, counted as cancelled when {@code count}; true when it was. */
+    boolean remove(DelayedTask<?> t, boolean count) {
         int i = t.heapIndex;
         if (t.heap != this || i < 0 || i >= size || heap[i] != t) {
             return false;
         }
         removeAt(i);
         publish();
+        if (count) {
+            cancelled++;
+        }
         return true;
+    }
+
+    long firedCount() {
+        return fired;
+    }
+
+    long cancelledCount() {
+        return cancelled;
     }
 
     /** Moves the timers due at {@code now} into {@code sink}, earliest first; returns how many. */
@@ -134,6 +149,7 @@ final class TimerHeap {
         }
         if (n > 0) {
             publish();
+            fired += n;
         }
         return n;
     }

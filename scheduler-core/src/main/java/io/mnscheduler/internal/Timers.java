@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -29,16 +28,18 @@ import static io.mnscheduler.internal.Processor.status;
  * {@link #stealDue}, {@link #close}, {@link #onShutdown} and {@link #drainAll}.
  */
 final class Timers {
+    /** What {@link #add} did. */
+    static final int ADDED = 0;
+    static final int CLOSED = 1;    // the heap's worker left: try another processor
+    static final int REJECTED = 2;  // shut down: refuse the timer
+
     private final Scheduler scheduler;      // final: tells our workers from another scheduler's
     private final Processor[] processors;   // final contents
     private final RunState runState;        // final
     private final TaskOrder order;          // final: a due timer is pushed through it
     private final Parking parking;          // final
     private final boolean cancelOnShutdown; // final: the builder's cancelDelayedTasksOnShutdown
-    private final AtomicLong sequence = new AtomicLong();
-    private final LongAdder pending = new LongAdder();   // timers in heaps (and adds in flight)
-    private final LongAdder fired = new LongAdder();     // timers taken from heaps when due
-    private final LongAdder cancelled = new LongAdder(); // successful cancel() calls
+    private final LongAdder cancelledOffHeap = new LongAdder(); // cancels of timers no longer in a heap (fired, or stopped by shutdown)
 
     Timers(Scheduler scheduler, Processor[] processors, RunState runState, TaskOrder order, Parking parking,
            boolean cancelOnShutdown) {
@@ -51,11 +52,11 @@ final class Timers {
     }
 
     <V> DelayedTask<V> task(Callable<V> task, long delayNanos, long period) {
-        return new DelayedTask<>(this, task, deadline(delayNanos), period, sequence.getAndIncrement());
+        return new DelayedTask<>(this, task, deadline(delayNanos), period);
     }
 
     <V> DelayedTask<V> task(Runnable task, V result, long delayNanos, long period) {
-        return new DelayedTask<>(this, task, result, deadline(delayNanos), period, sequence.getAndIncrement());
+        return new DelayedTask<>(this, task, result, deadline(delayNanos), period);
     }
 
     private static long deadline(long delayNanos) {
@@ -64,49 +65,35 @@ final class Timers {
     }
 
     /**
-     * Sets timer {@code t}, or throws {@link RejectedExecutionException} after shutdown. Counted
-     * first, then the run state read: pairs with shutdown's write of SHUTDOWN, then read of the
-     * count (Shutdown.quiescent), so a timer set is either seen there or rejected here.
+     * Sets timer {@code t}, or throws {@link RejectedExecutionException} after shutdown. The run
+     * state is read under the heap's lock: shutdown() writes SHUTDOWN, then looks at every heap under
+     * its lock (Shutdown.quiescent), so a timer is either in a heap it looks at or refused here.
      */
     void schedule(DelayedTask<?> t) {
-        pending.increment();
-        if (!runState.accepting()) {
-            pending.decrement();
+        if (addSomewhere(t) != ADDED) {
             throw new RejectedExecutionException("Task " + t + " rejected: the scheduler is shut down");
         }
-        if (!addSomewhere(t)) {
-            pending.decrement();
-            throw new RejectedExecutionException("Task " + t + " rejected: the scheduler has terminated");
-        }
-    }
-
-    /** Counts a timer set without {@link #schedule} (the interleaving tests add it with {@link #add}). */
-    void countSet() {
-        pending.increment();
     }
 
     /** A periodic task ran and is due again: back on the heap of the processor it ran on, unless shut down. */
     void rearm(DelayedTask<?> t) {
-        if (runState.isShutdown()) {
+        if (runState.isShutdown() || addSomewhere(t) != ADDED) {
             t.cancel(false); // as ScheduledThreadPoolExecutor: periodic tasks stop at shutdown
             return;
         }
-        pending.increment();
-        if (!addSomewhere(t)) {
-            pending.decrement();
-            t.cancel(false);
-            return;
-        }
         if (t.isCancelled()) {
-            remove(t); // cancelled while being set again: its cancel may have looked before the add
+            remove(t, false); // cancelled while being set again: its cancel may have looked before the add (and counted it)
         }
     }
 
-    private boolean addSomewhere(DelayedTask<?> t) {
+    private int addSomewhere(DelayedTask<?> t) {
         Worker w = Worker.current();
         Processor own = w != null && w.scheduler == scheduler ? w.processor : null;
-        if (own != null && add(own, t, true)) {
-            return true;
+        if (own != null) {
+            int r = add(own, t, true);
+            if (r != CLOSED) {
+                return r;
+            }
         }
         int n = processors.length;
         int start = ThreadLocalRandom.current().nextInt(n);
@@ -115,25 +102,31 @@ final class Timers {
             if (p.owner.life != Worker.STARTED || status(p.state) == STOPPED) {
                 continue; // a worker not started yet would not wake for it; processor 0's starts with the scheduler
             }
-            if (add(p, t, false)) {
-                return true;
+            int r = add(p, t, false);
+            if (r != CLOSED) {
+                return r;
             }
         }
-        return add(processors[0], t, false);
+        int r = add(processors[0], t, false);
+        return r == CLOSED ? REJECTED : r;
     }
 
     /**
-     * Adds {@code t} to {@code p}'s heap unless it is closed; pokes p's parked worker if it sleeps
-     * past t's deadline. Decided under the heap's lock, under which the parking worker also reads
-     * its deadline (Parking.awaitWork): either it sees t, or this sees it asleep.
+     * Adds {@code t} to {@code p}'s heap unless it is closed or the scheduler no longer accepts
+     * timers; pokes p's parked worker if it sleeps past t's deadline. Decided under the heap's lock,
+     * under which the parking worker also reads its deadline (Parking.awaitWork): either it sees t,
+     * or this sees it asleep.
      */
-    boolean add(Processor p, DelayedTask<?> t, boolean byHolder) {
+    int add(Processor p, DelayedTask<?> t, boolean byHolder) {
         TimerHeap h = p.timers;
-        h.lock();
         boolean poke;
+        h.lock();
         try {
             if (h.closed) {
-                return false;
+                return CLOSED;
+            }
+            if (!runState.accepting()) {
+                return REJECTED; // read under the lock: see schedule
             }
             poke = h.add(t);
         } finally {
@@ -144,29 +137,30 @@ final class Timers {
             o.poked = true;
             LockSupport.unpark(o.thread);
         }
-        return true;
+        return ADDED;
     }
 
-    /** {@code t} was cancelled: out of its heap if still there (O(log n)), and counted. */
+    /** {@code t} was cancelled: out of its heap if still there (O(log n)), and counted once. */
     void cancelled(DelayedTask<?> t) {
-        cancelled.increment();
-        remove(t);
+        remove(t, true);
     }
 
-    private void remove(DelayedTask<?> t) {
+    private void remove(DelayedTask<?> t, boolean count) {
         for (TimerHeap h; (h = t.heap) != null; ) {
             h.lock();
             boolean removed;
             try {
-                removed = h.remove(t);
+                removed = h.remove(t, count);
             } finally {
                 h.unlock();
             }
             if (removed) {
-                pending.decrement();
                 return;
             }
             // fired or moved meanwhile: look again
+        }
+        if (count) {
+            cancelledOffHeap.increment();
         }
     }
 
@@ -188,8 +182,6 @@ final class Timers {
         if (n == 0) {
             return;
         }
-        fired.add(n);
-        pending.add(-n);
         for (int i = n - 1; i >= 0; i--) {
             order.push(p, due.get(i)); // latest first: the holder pops its queue LIFO, so they run in deadline order
         }
@@ -219,8 +211,6 @@ final class Timers {
         if (n == 0) {
             return null;
         }
-        fired.add(n);
-        pending.add(-n);
         Runnable first = due.get(0);
         for (int i = n - 1; i >= 1; i--) {
             order.push(thief, due.get(i)); // latest first, as in runDue
@@ -256,9 +246,8 @@ final class Timers {
                 h.unlock();
             }
         }
-        pending.add(-stopped.size());
         for (DelayedTask<?> t : stopped) {
-            t.cancel(false); // out of every heap already: only counted
+            t.cancel(false); // out of every heap already: counted off-heap
         }
     }
 
@@ -275,20 +264,48 @@ final class Timers {
                 h.unlock();
             }
         }
-        pending.add(-all.size());
         sink.addAll(all);
     }
 
-    /** Timers set and not yet fired, cancelled or returned; exact when nothing is being set. */
+    /**
+     * Shutdown only, with SHUTDOWN written: the timers in every heap, each read under its lock, so
+     * that a timer added before is counted and one added after was refused (see schedule).
+     */
+    long pendingExactly() {
+        long n = 0;
+        for (Processor p : processors) {
+            TimerHeap h = p.timers;
+            h.lock();
+            n += h.count;
+            h.unlock();
+        }
+        return n;
+    }
+
+    /** Timers in heaps now; racy. */
     long pending() {
-        return pending.sum();
+        long n = 0;
+        for (Processor p : processors) {
+            n += p.timers.count;
+        }
+        return n;
     }
 
+    /** Timers that came due; racy. */
     long fired() {
-        return fired.sum();
+        long n = 0;
+        for (Processor p : processors) {
+            n += p.timers.firedCount();
+        }
+        return n;
     }
 
+    /** Successful cancellations; racy. */
     long cancelledCount() {
-        return cancelled.sum();
+        long n = cancelledOffHeap.sum();
+        for (Processor p : processors) {
+            n += p.timers.cancelledCount();
+        }
+        return n;
     }
 }

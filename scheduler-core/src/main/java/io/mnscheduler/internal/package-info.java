@@ -26,6 +26,8 @@
  *   <li>{@code MonitorView}: what the monitor thread sees of the processors and may do to them.</li>
  *   <li>{@code Shutdown}: {@code shutdown()}, {@code shutdownNow()}: stopping, draining, the soft stop.</li>
  *   <li>{@code StatsView}: the counters and depths that {@code stats()} reads.</li>
+ *   <li>{@code Timers}, {@code TimerHeap}, {@code DelayedTask}: Go-style timers, one heap per processor;
+ *       scheduled tasks and their futures.</li>
  *   <li>{@code Interleavings}: schedule points for the interleaving explorer, compiled out in normal runs.</li>
  *   <li>Subpackages: {@code queue/} (RunQueue, InjectionQueue), {@code idle/} (Idle), {@code monitor/}
  *       (Monitor), {@code carrier/} (virtual threads), {@code stats/} (ProcessorCounters).</li>
@@ -84,6 +86,25 @@
  * explores this rule against a thief and a parking worker. What is saved is a fence and a shared
  * read per task on the hot path of fork-join work. The last searcher to find work wakes another
  * (Go's resetspinning), so a burst spreads over the workers.
+ *
+ * Timers (Timers, TimerHeap, DelayedTask; the loop's side in WorkerLoop.runSome, the thief's in
+ * Stealing.stealRound, the parked worker's in Parking.awaitWork, the monitor's in
+ * HandOff.workWaiting). Each processor has a timer heap under a spin lock of its own (Go's
+ * timers.mu): no timer thread, no global lock. The holder adds its own timers and, each round of its
+ * loop when its heap is not empty, moves the due ones onto its run queue (Go's checkTimers); an
+ * outside thread adds to a random processor whose worker has started; a searcher takes the due
+ * timers of a processor whose worker is busy (tryLock, never waiting); the monitor counts due timers
+ * as work waiting, so a processor held by a blocked or hogging task is handed off. A parked worker
+ * reads its earliest deadline under the heap's lock and records that it sleeps until then
+ * (TimerHeap.sleep); an add under the same lock pokes it when the new timer is earlier. So either
+ * the worker's read sees the timer, or the add sees the worker asleep: no timer waits for an
+ * unrelated wake-up. A timed-out worker takes itself off Idle's sleeper stack (Idle.cancelPark),
+ * counted unparked and searching as a waker would have; if a waker took it first, it waits for that
+ * wake-up. A timer's set is counted (Timers.pending) before the run state is read, against
+ * shutdown()'s write of SHUTDOWN before its read of the count (Shutdown.quiescent), so a timer is
+ * either seen by that check or refused. After shutdown() a worker leaves only once its heap is empty,
+ * closing it under its lock, so no timer is added to a heap nobody serves; until then it parks until
+ * its next deadline. TimerInterleavingTest explores the holder, a thief and a canceller on one timer.
  *
  * Start-up (Scheduler.start, Parking.startParked, Worker.wake; WorkerLoop.retire). A new scheduler
  * is an idle one: before any thread runs, every worker is counted parked in Idle and pushed on its

@@ -40,9 +40,9 @@ class TimerHeapModelTest {
                     live.add(t);
                 } else if (op < 8 && !live.isEmpty()) {
                     DelayedTask<?> t = live.remove(random.nextInt(live.size()));
-                    assertTrue(heap.remove(t));
+                    assertTrue(heap.remove(t, true));
                     assertTrue(model.remove(t));
-                    assertFalse(heap.remove(t), "a second removal finds nothing");
+                    assertFalse(heap.remove(t, true), "a second removal finds nothing");
                     assertNull(t.heap);
                     assertEquals(-1, t.heapIndex);
                 } else {

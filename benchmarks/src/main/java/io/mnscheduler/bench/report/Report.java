@@ -35,6 +35,7 @@ public final class Report {
         PEERS.put("fixed", "fixed pool");
         PEERS.put("kotlin", "Kotlin");
         PEERS.put("jdk", "JDK VT scheduler");
+        PEERS.put("stpe", "ScheduledThreadPoolExecutor");
         PEERS.put("go", "Go");
     }
 
@@ -44,7 +45,7 @@ public final class Report {
     static final List<String> THREAD_BENCHMARKS = List.of("yield_many", "ping_pong", "ping_pong_rendezvous", "skynet_threads");
     static final List<String> ORDER = List.of("spawn_many_local", "spawn_many_remote_idle", "spawn_many_remote_busy",
             "chained_spawn", "yield_many", "ping_pong", "ping_pong_rendezvous", "skynet_threads", "skynet_futures", "fork_join_fib",
-            "wakeup_latency", "idle_cost", "blocking_tolerance");
+            "wakeup_latency", "idle_cost", "blocking_tolerance", "timer_churn", "timer_fire", "timer_from_tasks");
 
     /** The idle-cost target: at most this percentage of one core. */
     static final double IDLE_TARGET_PERCENT = 1.0;
