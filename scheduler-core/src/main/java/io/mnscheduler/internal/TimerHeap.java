@@ -146,8 +146,13 @@ final class TimerHeap {
 
     /** Moves the timers due at {@code now} into {@code sink}, earliest first; returns how many. */
     int takeDue(long now, List<DelayedTask<?>> sink) {
+        return takeDue(now, sink, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #takeDue(long, List)}, at most {@code max} of them; the rest stay, due, for the next look. */
+    int takeDue(long now, List<DelayedTask<?>> sink, int max) {
         int n = 0;
-        while (size > 0 && whens[0] - now <= 0) {
+        while (n < max && size > 0 && whens[0] - now <= 0) {
             Interleavings.point(); // inside the lock: only a thread that skipped the lock could come between
             sink.add(removeAt(0));
             n++;

@@ -172,9 +172,10 @@ final class Timers {
             return;
         }
         List<DelayedTask<?>> due = p.dueTimers;
+        int room = Math.max(1, p.queue.capacity() - p.queue.size()); // no overflow into the global queue: the rest stay due
         h.lock();
         try {
-            h.takeDue(now, due);
+            h.takeDue(now, due, room);
         } finally {
             h.unlock();
         }
@@ -203,7 +204,7 @@ final class Timers {
         }
         List<DelayedTask<?>> due = thief.dueTimers;
         try {
-            h.takeDue(now, due);
+            h.takeDue(now, due, Math.max(1, thief.queue.capacity() / 2)); // half: the thief's own queue was empty
         } finally {
             h.unlock();
         }
