@@ -1,5 +1,10 @@
 package io.mnscheduler;
 
+import io.mnscheduler.internal.StatsView;
+import io.mnscheduler.internal.stats.ProcessorCounters;
+import io.mnscheduler.internal.stats.ProcessorCounters.Event;
+
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -61,6 +66,20 @@ public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOpe
     public record ProcessorStats(int id, long tasksExecuted, long tasksStolen, long stealOperations,
                                  long overflows, long globalPolls, long runnextHits, long parks,
                                  long unparks, int localQueueDepth) {
+    }
+
+    /** A snapshot of the engine's counters, read racily. */
+    static SchedulerStats of(StatsView view, int parallelism) {
+        List<ProcessorStats> list = new ArrayList<>(parallelism);
+        for (int i = 0; i < parallelism; i++) {
+            ProcessorCounters c = view.counters(i);
+            list.add(new ProcessorStats(i, c.get(Event.EXECUTED), c.get(Event.STOLEN), c.get(Event.STEAL_OPERATION),
+                    c.get(Event.OVERFLOW), c.get(Event.GLOBAL_POLL), c.get(Event.RUNNEXT_HIT),
+                    c.get(Event.PARK), c.get(Event.UNPARK), view.localDepth(i)));
+        }
+        return of(list, view.globalDepth(), view.liveVirtualThreads(), view.executedWithoutProcessor(),
+                view.preemptionRequests(), view.handOffs(), view.handOffsDelayed(), view.workerThreads(),
+                view.peakWorkerThreads(), view.delayedTasks(), view.timersFired(), view.timersCancelled());
     }
 
     static SchedulerStats of(List<ProcessorStats> processors, int globalQueueDepth, int liveVirtualThreads,

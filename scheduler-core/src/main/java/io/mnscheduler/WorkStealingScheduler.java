@@ -1,15 +1,11 @@
 package io.mnscheduler;
 
 import io.mnscheduler.internal.Scheduler;
-import io.mnscheduler.internal.StatsView;
 import io.mnscheduler.internal.carrier.VirtualThreadSupport;
-import io.mnscheduler.internal.stats.ProcessorCounters;
-import io.mnscheduler.internal.stats.ProcessorCounters.Event;
 import io.mnscheduler.spi.WorkerPlacement;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.AbstractExecutorService;
@@ -153,7 +149,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
     @Override
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
         Objects.requireNonNull(command, "command = null; allowed: any non-null Runnable");
-        return scheduler.schedule(command, delayNanos("delay", delay, unit), 0L);
+        return scheduler.schedule(command, Delays.delayNanos("delay", delay, unit), 0L);
     }
 
     /**
@@ -166,7 +162,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
     @Override
     public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
         Objects.requireNonNull(callable, "callable = null; allowed: any non-null Callable");
-        return scheduler.schedule(callable, delayNanos("delay", delay, unit), 0L);
+        return scheduler.schedule(callable, Delays.delayNanos("delay", delay, unit), 0L);
     }
 
     /**
@@ -182,8 +178,8 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
     @Override
     public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
         Objects.requireNonNull(command, "command = null; allowed: any non-null Runnable");
-        long p = periodNanos("period", period, unit);
-        return scheduler.schedule(command, delayNanos("initialDelay", initialDelay, unit), p);
+        long p = Delays.periodNanos("period", period, unit);
+        return scheduler.schedule(command, Delays.delayNanos("initialDelay", initialDelay, unit), p);
     }
 
     /**
@@ -198,8 +194,8 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
     @Override
     public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
         Objects.requireNonNull(command, "command = null; allowed: any non-null Runnable");
-        long d = periodNanos("delay", delay, unit);
-        return scheduler.schedule(command, delayNanos("initialDelay", initialDelay, unit), -d);
+        long d = Delays.periodNanos("delay", delay, unit);
+        return scheduler.schedule(command, Delays.delayNanos("initialDelay", initialDelay, unit), -d);
     }
 
     /**
@@ -235,26 +231,6 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
             throw e;
         }
         return f;
-    }
-
-    private static long delayNanos(String name, long delay, TimeUnit unit) {
-        Objects.requireNonNull(unit, "unit = null; allowed: any TimeUnit");
-        long nanos = unit.toNanos(delay); // saturates: a huge delay stays huge, and is refused below
-        if (nanos > MAX_DELAY.toNanos()) {
-            throw new IllegalArgumentException(name + " = " + delay + " " + unit + "; allowed: at most " + MAX_DELAY
-                    + " (0 or less runs at once)");
-        }
-        return Math.max(0L, nanos);
-    }
-
-    private static long periodNanos(String name, long period, TimeUnit unit) {
-        Objects.requireNonNull(unit, "unit = null; allowed: any TimeUnit");
-        long nanos = unit.toNanos(period);
-        if (period <= 0 || nanos > MAX_DELAY.toNanos()) {
-            throw new IllegalArgumentException(name + " = " + period + " " + unit + "; allowed: positive, at most "
-                    + MAX_DELAY);
-        }
-        return nanos;
     }
 
     @Override
@@ -431,19 +407,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
      * @return the counters now
      */
     public SchedulerStats stats() {
-        StatsView view = scheduler.stats();
-        List<SchedulerStats.ProcessorStats> list = new ArrayList<>(parallelism());
-        for (int i = 0; i < parallelism(); i++) {
-            ProcessorCounters c = view.counters(i);
-            list.add(new SchedulerStats.ProcessorStats(i,
-                    c.get(Event.EXECUTED), c.get(Event.STOLEN), c.get(Event.STEAL_OPERATION),
-                    c.get(Event.OVERFLOW), c.get(Event.GLOBAL_POLL), c.get(Event.RUNNEXT_HIT),
-                    c.get(Event.PARK), c.get(Event.UNPARK), view.localDepth(i)));
-        }
-        return SchedulerStats.of(list, view.globalDepth(), view.liveVirtualThreads(),
-                view.executedWithoutProcessor(), view.preemptionRequests(), view.handOffs(),
-                view.handOffsDelayed(), view.workerThreads(), view.peakWorkerThreads(),
-                view.delayedTasks(), view.timersFired(), view.timersCancelled());
+        return SchedulerStats.of(scheduler.stats(), parallelism());
     }
 
     @Override

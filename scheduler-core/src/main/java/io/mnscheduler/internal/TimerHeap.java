@@ -220,16 +220,16 @@ final class TimerHeap {
         return removed;
     }
 
-    /** Whether (when, sequence of t) comes before slot j's. Equal deadlines are rare: only then is a task read. */
-    private boolean before(long when, DelayedTask<?> t, int j) {
-        long d = when - whens[j];
-        return d < 0 || (d == 0 && t.sequence < heap[j].sequence);
+    /** Whether (w1, a) comes before (w2, b): by deadline, then by sequence. Equal deadlines are rare: only then are tasks read. */
+    private static boolean less(long w1, DelayedTask<?> a, long w2, DelayedTask<?> b) {
+        long d = w1 - w2;
+        return d < 0 || (d == 0 && a.sequence < b.sequence);
     }
 
     private void siftUp(int i, DelayedTask<?> t, long when) {
         while (i > 0) {
             int parent = (i - 1) >>> 2;
-            if (!before(when, t, parent)) {
+            if (!less(when, t, whens[parent], heap[parent])) {
                 break;
             }
             DelayedTask<?> p = heap[parent];
@@ -252,11 +252,11 @@ final class TimerHeap {
             int best = first;
             int end = Math.min(first + 4, size);
             for (int c = first + 1; c < end; c++) {
-                if (before(whens[c], heap[c], best)) {
+                if (less(whens[c], heap[c], whens[best], heap[best])) {
                     best = c;
                 }
             }
-            if (!beforeSlotThan(best, when, t)) {
+            if (!less(whens[best], heap[best], when, t)) {
                 break;
             }
             DelayedTask<?> c = heap[best];
@@ -268,11 +268,5 @@ final class TimerHeap {
         heap[i] = t;
         whens[i] = when;
         t.heapIndex = i;
-    }
-
-    /** Whether slot j comes before (when, t). */
-    private boolean beforeSlotThan(int j, long when, DelayedTask<?> t) {
-        long d = whens[j] - when;
-        return d < 0 || (d == 0 && heap[j].sequence < t.sequence);
     }
 }

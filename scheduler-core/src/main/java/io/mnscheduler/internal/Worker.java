@@ -195,23 +195,14 @@ final class Worker extends WorkerFields implements Runnable {
 
     /**
      * Blocks until {@link #wake()} or until {@code deadline} ({@link System#nanoTime()}; 0 for none);
-     * true when woken. Interrupts are for tasks, so they are cleared here.
+     * true when woken. A poke (meant for a processor's parked owner) does not end it.
      */
     boolean awaitNotified(long deadline) {
-        while (!notified) {
-            if (deadline == 0L) {
-                LockSupport.park(scheduler);
-            } else {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                LockSupport.parkNanos(scheduler, left);
-            }
-            Thread.interrupted();
-        }
-        notified = false;
-        return true;
+        int why;
+        do {
+            why = awaitWork(deadline != 0L, deadline);
+        } while (why == POKED);
+        return why == NOTIFIED;
     }
 
     static final int NOTIFIED = 0;
