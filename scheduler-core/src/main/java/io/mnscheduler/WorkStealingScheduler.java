@@ -44,7 +44,8 @@ import java.util.function.Supplier;
  * one-shot tasks still run and periodic ones stop ({@link Builder#cancelDelayedTasksOnShutdown}
  * cancels the one-shot ones too); {@link #shutdownNow()} returns the delayed tasks with the rest.
  *
- * <p>Worker threads are daemon threads, as in {@link java.util.concurrent.ForkJoinPool}. All methods
+ * <p>Worker threads are daemon threads, as in {@link java.util.concurrent.ForkJoinPool}, unless a
+ * {@link Builder#threadFactory thread factory} makes them otherwise. All methods
  * are thread-safe.
  *
  * <pre>{@code
@@ -80,7 +81,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
      * local queues of 256 tasks, workers named {@code mn-worker-N}, the workers' default
      * uncaught-exception handling, and parking without a spinning back-off.
      *
-     * @return a new scheduler, its workers started
+     * @return a new scheduler (its workers' threads start when first needed)
      */
     public static WorkStealingScheduler create() {
         return builder().build();
