@@ -65,11 +65,18 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
     /** Spare worker threads allowed beyond parallelism by default (Builder.maxWorkers). */
     private static final int DEFAULT_SPARES = 256;
 
+    /** Numbers schedulers in the order they are built, for their default names (as ForkJoinPool numbers its pools). */
+    private static final java.util.concurrent.atomic.AtomicInteger POOL_NUMBERS = new java.util.concurrent.atomic.AtomicInteger();
+
     private final Scheduler scheduler;
+    private final String name;            // final: "mn-N", or the thread name prefix the builder was given
     private final Executor continuations; // what our virtual threads submit their continuation tasks to
 
     private WorkStealingScheduler(Builder b) {
-        this.scheduler = new Scheduler(b.parallelism, b.localQueueCapacity, b.threadNamePrefix, b.threadFactory,
+        int number = POOL_NUMBERS.incrementAndGet();
+        this.name = b.threadNamePrefix != null ? b.threadNamePrefix : "mn-" + number;
+        String prefix = b.threadNamePrefix != null ? b.threadNamePrefix : name + "-worker-";
+        this.scheduler = new Scheduler(b.parallelism, b.localQueueCapacity, prefix, b.threadFactory,
                 b.uncaughtExceptionHandler, b.idleStrategy, b.placement, b.preemptionTick.toNanos(), b.handOffTicks,
                 b.maxWorkers < 0 ? b.parallelism + DEFAULT_SPARES : b.maxWorkers, b.spareKeepAlive.toNanos(),
                 b.cancelDelayedTasksOnShutdown);
@@ -78,7 +85,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
 
     /**
      * A scheduler with the defaults: parallelism equal to {@link Runtime#availableProcessors()},
-     * local queues of 256 tasks, workers named {@code mn-worker-N}, the workers' default
+     * local queues of 256 tasks, workers named {@code mn-N-worker-P}, the workers' default
      * uncaught-exception handling, and parking without a spinning back-off.
      *
      * @return a new scheduler (its workers' threads start when first needed)
@@ -414,7 +421,28 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
     @Override
     public String toString() {
         String state = isTerminated() ? "terminated" : isShutdown() ? "shutting down" : "running";
-        return "WorkStealingScheduler[parallelism=" + parallelism() + ", " + state + "]";
+        var view = scheduler.stats();
+        SchedulerStats s = stats();
+        return "WorkStealingScheduler[" + name + ", " + state + ", parallelism = " + parallelism()
+                + ", threads = " + s.workerThreads() + ", running = " + view.runningProcessors()
+                + ", searching = " + view.searchingWorkers() + ", parked = " + view.parkedProcessors()
+                + ", spares parked = " + view.parkedSpares() + ", executed = " + s.tasksExecuted()
+                + ", steals = " + s.stealOperations() + ", stolen = " + s.tasksStolen()
+                + ", local queued = " + s.localQueueDepth() + ", global queued = " + s.globalQueueDepth()
+                + ", hand-offs = " + s.handOffs() + ", preemptions = " + s.preemptionRequests()
+                + ", delayed = " + s.delayedTasks() + ", virtual threads = " + s.liveVirtualThreads() + "]";
+    }
+
+    /**
+     * This scheduler's name: {@code mn-N} (N numbering the schedulers built in this JVM, as
+     * ForkJoinPool numbers its pools), whose threads are {@code mn-N-worker-P},
+     * {@code mn-N-worker-spare-S} and {@code mn-N-worker-monitor}; or, when
+     * {@link Builder#threadNamePrefix} was given, that prefix.
+     *
+     * @return the name, as {@link #toString()} shows it
+     */
+    public String name() {
+        return name;
     }
 
     /**
@@ -431,7 +459,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
 
         private int parallelism = Runtime.getRuntime().availableProcessors();
         private int localQueueCapacity = 256;
-        private String threadNamePrefix = "mn-worker-";
+        private String threadNamePrefix; // null: "mn-N-worker-", N numbering the schedulers
         private ThreadFactory threadFactory; // null: daemon threads of the scheduler's own
         private Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
         private Supplier<? extends IdleStrategy> idleStrategy;
@@ -481,7 +509,10 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
         }
 
         /**
-         * Worker threads are named this prefix followed by the processor number; default {@code "mn-worker-"}.
+         * Worker threads are named this prefix followed by the processor number (spares: the prefix,
+         * {@code spare-} and a number; the monitor: the prefix and {@code monitor}); default
+         * {@code "mn-N-worker-"}, N numbering the schedulers built in this JVM, so that the threads of
+         * two schedulers never share a name.
          *
          * @param prefix any string
          * @return this builder

@@ -72,6 +72,27 @@ class BuilderTest {
     }
 
     @Test
+    void twoSchedulersNeverShareAThreadNameAndToStringShowsTheCounts() throws Exception {
+        try (WorkStealingScheduler a = WorkStealingScheduler.builder().parallelism(1).build();
+             WorkStealingScheduler b = WorkStealingScheduler.builder().parallelism(1).build()) {
+            assertTrue(a.name().matches("mn-\\d+") && b.name().matches("mn-\\d+"), a.name() + ", " + b.name());
+            assertTrue(!a.name().equals(b.name()));
+            assertEquals(a.name() + "-worker-0", a.submit(() -> Thread.currentThread().getName()).get(30, TimeUnit.SECONDS));
+            assertEquals(b.name() + "-worker-0", b.submit(() -> Thread.currentThread().getName()).get(30, TimeUnit.SECONDS));
+            assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(a.name() + "-worker-monitor")));
+            String text = a.toString();
+            assertTrue(text.startsWith("WorkStealingScheduler[" + a.name() + ", running, parallelism = 1, threads = 1, "), text);
+            for (String field : new String[]{"running = ", "searching = ", "parked = ", "executed = 1", "steals = ",
+                    "local queued = 0", "global queued = 0", "hand-offs = 0", "delayed = 0", "virtual threads = 0"}) {
+                assertTrue(text.contains(field), "'" + text + "' should contain '" + field + "'");
+            }
+        }
+        try (WorkStealingScheduler c = WorkStealingScheduler.builder().parallelism(1).threadNamePrefix("app-").build()) {
+            assertEquals("app-", c.name(), "a given prefix names the scheduler");
+        }
+    }
+
+    @Test
     void createUsesTheAvailableProcessors() {
         try (WorkStealingScheduler s = WorkStealingScheduler.create()) {
             assertEquals(Runtime.getRuntime().availableProcessors(), s.parallelism());

@@ -68,7 +68,9 @@ class ExecutorContractTest {
             done.countDown();
         });
         assertTrue(done.await(WAIT_S, TimeUnit.SECONDS));
-        assertTrue(ranOn.get().getName().startsWith("mn-worker-"), ranOn.get().getName());
+        assertTrue(ranOn.get().getName().equals(scheduler.name() + "-worker-0")
+                || ranOn.get().getName().equals(scheduler.name() + "-worker-1"), ranOn.get().getName());
+        assertTrue(scheduler.name().matches("mn-\\d+"), scheduler.name());
         assertTrue(ranOn.get().isDaemon());
     }
 
@@ -435,7 +437,7 @@ class ExecutorContractTest {
     @Test
     void toStringNamesTheState() throws Exception {
         start(2);
-        assertTrue(scheduler.toString().contains("parallelism=2"));
+        assertTrue(scheduler.toString().contains("parallelism = 2"));
         assertTrue(scheduler.toString().contains("running"));
         scheduler.shutdown();
         assertTrue(scheduler.awaitTermination(WAIT_S, TimeUnit.SECONDS));

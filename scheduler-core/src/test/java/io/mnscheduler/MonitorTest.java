@@ -258,7 +258,7 @@ class MonitorTest {
             WorkStealingScheduler.blocking(() -> { });
             return Thread.currentThread().getName();
         }).get(WAIT_S, TimeUnit.SECONDS);
-        assertEquals("mn-worker-0", name);
+        assertEquals(scheduler.name() + "-worker-0", name);
         assertEquals(0, scheduler.stats().handOffs(), "nothing waited, so nothing was handed off");
         assertEquals(1, scheduler.stats().workerThreads());
     }

@@ -90,7 +90,7 @@ public final class Scheduler {
         this.shutdown = new Shutdown(processors, global, runState, liveVirtual, parking, spares, timers);
         this.loop = new WorkerLoop(order, timers, stealing, parking, handOff, runState, liveVirtual, idle, spares, placement,
                 handler);
-        this.stats = new StatsView(processors, global, liveVirtual, spares, handOff, monitorView, loop, timers);
+        this.stats = new StatsView(processors, global, liveVirtual, spares, handOff, monitorView, loop, timers, idle);
         for (Processor p : processors) {
             p.owner = newWorker(p, threadNamePrefix + p.id, p.id);
         }

@@ -1,6 +1,7 @@
 package io.mnscheduler.internal;
 
 import io.mnscheduler.internal.carrier.VirtualThreadRegistry;
+import io.mnscheduler.internal.idle.Idle;
 import io.mnscheduler.internal.queue.InjectionQueue;
 import io.mnscheduler.internal.stats.ProcessorCounters;
 
@@ -21,9 +22,10 @@ public final class StatsView {
     private final MonitorView monitorView;           // final
     private final WorkerLoop loop;                   // final
     private final Timers timers;                     // final
+    private final Idle<Worker> idle;                 // final
 
     StatsView(Processor[] processors, InjectionQueue global, VirtualThreadRegistry liveVirtual, Spares spares,
-              HandOff handOff, MonitorView monitorView, WorkerLoop loop, Timers timers) {
+              HandOff handOff, MonitorView monitorView, WorkerLoop loop, Timers timers, Idle<Worker> idle) {
         this.processors = processors;
         this.global = global;
         this.liveVirtual = liveVirtual;
@@ -32,6 +34,37 @@ public final class StatsView {
         this.monitorView = monitorView;
         this.loop = loop;
         this.timers = timers;
+        this.idle = idle;
+    }
+
+    /** Processors whose worker is inside a task now (blocking() sections included); racy. */
+    public int runningProcessors() {
+        int n = 0;
+        for (Processor p : processors) {
+            int st = Processor.status(p.state);
+            n += st == Processor.RUNNING || st == Processor.SUBMITTING || st == Processor.STEALING
+                    || st == Processor.BLOCKING ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Processors whose worker is parked, its thread started or not; racy. */
+    public int parkedProcessors() {
+        int n = 0;
+        for (Processor p : processors) {
+            n += Processor.status(p.state) == Processor.PARKED ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Workers searching for work now; racy. */
+    public int searchingWorkers() {
+        return idle.searchingCount();
+    }
+
+    /** Spare workers parked, waiting for a processor. */
+    public int parkedSpares() {
+        return spares.parked();
     }
 
     /** Timers set and not yet fired, cancelled or handed back. */
