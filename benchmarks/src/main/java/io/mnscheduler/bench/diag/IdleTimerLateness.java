@@ -10,18 +10,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Timer precision on an idle pool: 400 one-shot 1 ms timers, one at a time with 2 ms of idleness
+ * Timer precision on an idle pool: 3,000 one-shot 1 ms timers, one at a time with 2 ms of idleness
  * between them, on mn-scheduler, {@code ForkJoinPool(2)} and {@code ScheduledThreadPoolExecutor(2)},
  * after the overshoot of a plain {@code LockSupport.parkNanos(1 ms)}, the floor the OS sets. Prints
- * each pool's lateness (start of the task minus its deadline) over the last 300.
+ * each pool's lateness (start of the task minus its deadline) over the last 1,500 (before them the JIT has
+ * not yet compiled the path from a timed-out park to the task, which added about 40 µs).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.mnscheduler.bench.diag.IdleTimerLateness
  * </pre>
  */
 public final class IdleTimerLateness {
-    private static final int TIMERS = 400;
-    private static final int WARM_UP = 100;
+    private static final int TIMERS = 3000;
+    private static final int WARM_UP = 1500; // the path from a timed-out park to the task is compiled by then
 
     private IdleTimerLateness() {
     }
