@@ -68,6 +68,18 @@ public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOpe
                                  long unparks, int localQueueDepth) {
     }
 
+    /** {@code WorkStealingScheduler.toString()}: the name, the state and the counts ForkJoinPool prints, and ours. */
+    static String describe(String name, String state, int parallelism, StatsView view, SchedulerStats s) {
+        return "WorkStealingScheduler[" + name + ", " + state + ", parallelism = " + parallelism
+                + ", threads = " + s.workerThreads() + ", running = " + view.runningProcessors()
+                + ", searching = " + view.searchingWorkers() + ", parked = " + view.parkedProcessors()
+                + ", spares parked = " + view.parkedSpares() + ", executed = " + s.tasksExecuted()
+                + ", steals = " + s.stealOperations() + ", stolen = " + s.tasksStolen()
+                + ", local queued = " + s.localQueueDepth() + ", global queued = " + s.globalQueueDepth()
+                + ", hand-offs = " + s.handOffs() + ", preemptions = " + s.preemptionRequests()
+                + ", delayed = " + s.delayedTasks() + ", virtual threads = " + s.liveVirtualThreads() + "]";
+    }
+
     /** A snapshot of the engine's counters, read racily. */
     static SchedulerStats of(StatsView view, int parallelism) {
         List<ProcessorStats> list = new ArrayList<>(parallelism);

@@ -1,7 +1,13 @@
 package io.mnscheduler;
 
+import io.mnscheduler.internal.Scheduler;
+
+import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeoutException;
 
@@ -17,9 +23,29 @@ final class TimeoutTask<V> extends FutureTask<V> {
     private Thread runner;               // guarded by lock: the thread running the task, while it runs
     volatile Future<?> timer;            // set before the task is submitted
 
-    TimeoutTask(Callable<V> task, long timeoutNanos) {
+    private TimeoutTask(Callable<V> task, long timeoutNanos) {
         super(task);
         this.timeoutNanos = timeoutNanos;
+    }
+
+    /** {@link WorkStealingScheduler#submitWithTimeout}: checks the arguments, sets the timer, then submits the task. */
+    static <V> Future<V> submit(Scheduler engine, Executor executor, Callable<V> task, Duration timeout) {
+        Objects.requireNonNull(task, "task = null; allowed: any non-null Callable");
+        Duration max = WorkStealingScheduler.MAX_DELAY;
+        Objects.requireNonNull(timeout, "timeout = null; allowed: a positive Duration up to " + max);
+        if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(max) > 0) {
+            throw new IllegalArgumentException("timeout = " + timeout + "; allowed: a positive Duration up to " + max);
+        }
+        long nanos = timeout.toNanos();
+        TimeoutTask<V> f = new TimeoutTask<>(task, nanos);
+        f.timer = engine.schedule(f::timeOut, nanos, 0L); // before the task: a task that ends at once cancels it
+        try {
+            executor.execute(f);
+        } catch (RejectedExecutionException e) {
+            f.timer.cancel(false);
+            throw e;
+        }
+        return f;
     }
 
     @Override
@@ -41,7 +67,7 @@ final class TimeoutTask<V> extends FutureTask<V> {
         if (isDone()) {
             return;
         }
-        setException(new TimeoutException("the task did not finish within " + java.time.Duration.ofNanos(timeoutNanos)));
+        setException(new TimeoutException("the task did not finish within " + Duration.ofNanos(timeoutNanos)));
         synchronized (lock) {
             if (runner != null) {
                 runner.interrupt();

@@ -224,21 +224,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
      * @throws IllegalArgumentException   if the timeout is not positive or is longer than {@link #MAX_DELAY}
      */
     public <V> Future<V> submitWithTimeout(Callable<V> task, Duration timeout) {
-        Objects.requireNonNull(task, "task = null; allowed: any non-null Callable");
-        Objects.requireNonNull(timeout, "timeout = null; allowed: a positive Duration up to " + MAX_DELAY);
-        if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_DELAY) > 0) {
-            throw new IllegalArgumentException("timeout = " + timeout + "; allowed: a positive Duration up to " + MAX_DELAY);
-        }
-        long nanos = timeout.toNanos();
-        TimeoutTask<V> f = new TimeoutTask<>(task, nanos);
-        f.timer = scheduler.schedule(f::timeOut, nanos, 0L);
-        try {
-            execute(f);
-        } catch (RejectedExecutionException e) {
-            f.timer.cancel(false);
-            throw e;
-        }
-        return f;
+        return TimeoutTask.submit(scheduler, this, task, timeout);
     }
 
     @Override
@@ -421,16 +407,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
     @Override
     public String toString() {
         String state = isTerminated() ? "terminated" : isShutdown() ? "shutting down" : "running";
-        var view = scheduler.stats();
-        SchedulerStats s = stats();
-        return "WorkStealingScheduler[" + name + ", " + state + ", parallelism = " + parallelism()
-                + ", threads = " + s.workerThreads() + ", running = " + view.runningProcessors()
-                + ", searching = " + view.searchingWorkers() + ", parked = " + view.parkedProcessors()
-                + ", spares parked = " + view.parkedSpares() + ", executed = " + s.tasksExecuted()
-                + ", steals = " + s.stealOperations() + ", stolen = " + s.tasksStolen()
-                + ", local queued = " + s.localQueueDepth() + ", global queued = " + s.globalQueueDepth()
-                + ", hand-offs = " + s.handOffs() + ", preemptions = " + s.preemptionRequests()
-                + ", delayed = " + s.delayedTasks() + ", virtual threads = " + s.liveVirtualThreads() + "]";
+        return SchedulerStats.describe(name, state, parallelism(), scheduler.stats(), stats());
     }
 
     /**
