@@ -135,17 +135,23 @@ class ThreadFactoryTest {
         assertEquals("plain-0", plain.getName());
     }
 
-    @Test
-    void aSpareMadeByAHandOffComesFromTheFactory() throws Exception {
-        RecordingFactory factory = new RecordingFactory(true, null);
-        scheduler = WorkStealingScheduler.builder().parallelism(1).threadNamePrefix("spare-test-").threadFactory(factory).build();
-        CountDownLatch release = new CountDownLatch(1);
+    /** A task that announces a blocking section and waits there for {@code release}; returns once it is inside. */
+    private Future<?> blockTheOnlyWorker(CountDownLatch release) throws InterruptedException {
         CountDownLatch blocked = new CountDownLatch(1);
         Future<?> blocker = scheduler.submit(() -> WorkStealingScheduler.blocking(() -> {
             blocked.countDown();
             return release.await(WAIT_S, TimeUnit.SECONDS);
         }));
         assertTrue(blocked.await(WAIT_S, TimeUnit.SECONDS));
+        return blocker;
+    }
+
+    @Test
+    void aSpareMadeByAHandOffComesFromTheFactory() throws Exception {
+        RecordingFactory factory = new RecordingFactory(true, null);
+        scheduler = WorkStealingScheduler.builder().parallelism(1).threadNamePrefix("spare-test-").threadFactory(factory).build();
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> blocker = blockTheOnlyWorker(release);
         Thread behind = scheduler.submit(Thread::currentThread).get(WAIT_S, TimeUnit.SECONDS); // runs only on a spare
         release.countDown();
         blocker.get(WAIT_S, TimeUnit.SECONDS);
@@ -264,12 +270,7 @@ class ThreadFactoryTest {
         scheduler = WorkStealingScheduler.builder().parallelism(1).threadNamePrefix("no-spare-")
                 .threadFactory(failsAfterBuild).build();
         CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch blocked = new CountDownLatch(1);
-        Future<?> blocker = scheduler.submit(() -> WorkStealingScheduler.blocking(() -> {
-            blocked.countDown();
-            return release.await(WAIT_S, TimeUnit.SECONDS);
-        }));
-        assertTrue(blocked.await(WAIT_S, TimeUnit.SECONDS));
+        Future<?> blocker = blockTheOnlyWorker(release);
         Future<String> behind = scheduler.submit(() -> Thread.currentThread().getName());
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
         while (scheduler.stats().handOffsDelayed() == 0 && System.nanoTime() < until) {

@@ -144,12 +144,10 @@ final class TimerHeap {
         return cancelled;
     }
 
-    /** Moves the timers due at {@code now} into {@code sink}, earliest first; returns how many. */
-    int takeDue(long now, List<DelayedTask<?>> sink) {
-        return takeDue(now, sink, Integer.MAX_VALUE);
-    }
-
-    /** As {@link #takeDue(long, List)}, at most {@code max} of them; the rest stay, due, for the next look. */
+    /**
+     * Moves the timers due at {@code now} into {@code sink}, earliest first, at most {@code max} of
+     * them (the rest stay, due, for the next look); returns how many.
+     */
     int takeDue(long now, List<DelayedTask<?>> sink, int max) {
         int n = 0;
         while (n < max && size > 0 && whens[0] - now <= 0) {
@@ -176,11 +174,6 @@ final class TimerHeap {
             removeAt(sink.get(i).heapIndex);
         }
         publish();
-    }
-
-    /** The earliest deadline, read under the lock; {@code none} when there is no timer. */
-    long earliestOr(long none) {
-        return size == 0 ? none : whens[0];
     }
 
     boolean isEmptyLocked() {

@@ -149,10 +149,11 @@ final class WorkerLoop {
             }
             if (task == null) {
                 if (runState.draining()) {
-                    if (runState.hardStopped() || (!parking.hasVisibleWork() && timers.close(p))) {
+                    boolean nothingVisible = !parking.hasVisibleWork();
+                    if (runState.hardStopped() || (nothingVisible && timers.close(p))) {
                         return LEAVE; // nothing left, its heap empty and now closed
                     }
-                    if (!parking.hasVisibleWork() && !parking.park(w, p)) { // its timers are not due yet
+                    if (nothingVisible && !parking.park(w, p)) { // its timers are not due yet
                         return LEAVE;
                     }
                     continue;
