@@ -12,6 +12,8 @@
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module io.mnscheduler {
     requires transitive org.agrona;
+    requires java.management; // the scheduler's MXBean
+    requires jdk.jfr;         // its JFR events
 
     exports io.mnscheduler;
     exports io.mnscheduler.spi;

@@ -1,6 +1,7 @@
 package io.mnscheduler;
 
 import io.mnscheduler.internal.StatsView;
+import io.mnscheduler.internal.stats.LatencyRecorder;
 import io.mnscheduler.internal.stats.ProcessorCounters;
 import io.mnscheduler.internal.stats.ProcessorCounters.Event;
 
@@ -34,6 +35,15 @@ import java.util.Objects;
  * @param delayedTasks     scheduled tasks waiting for their time now (set, not yet due, cancelled or handed back)
  * @param timersFired      timers that came due and went onto a run queue
  * @param timersCancelled  scheduled tasks cancelled ({@code cancel} returned true), periodic ones stopped by shutdown included
+ * @param runningProcessors processors whose worker is inside a task now ({@code blocking()} sections included)
+ * @param searchingWorkers workers searching for work now (each holds its processor)
+ * @param parkedProcessors processors whose worker is parked now, its thread started or not
+ * @param workersWithProcessor workers holding a processor now: the processors neither stopped nor waiting for a spare
+ * @param workersWithoutProcessor worker threads without a processor now: spares, parked or on their way, and workers
+ *                         finishing a task whose processor was handed off
+ * @param busyNanos        nanoseconds the processors' workers have spent awake, not parked, summed over processors
+ *                         (Tokio's {@code worker_total_busy_duration}; at most parallelism times the elapsed time)
+ * @param schedulingLatency time from submission to start of the sampled submissions
  * @param processors       the same counters per processor, by processor id
  */
 public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOperations, long overflows,
@@ -42,10 +52,13 @@ public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOpe
                              long preemptionRequests, long handOffs, long handOffsDelayed,
                              int workerThreads, int peakWorkerThreads,
                              long delayedTasks, long timersFired, long timersCancelled,
-                             List<ProcessorStats> processors) {
+                             int runningProcessors, int searchingWorkers, int parkedProcessors,
+                             int workersWithProcessor, int workersWithoutProcessor, long busyNanos,
+                             LatencyHistogram schedulingLatency, List<ProcessorStats> processors) {
 
-    /** Copies {@code processors}, which must not be null. */
+    /** Copies {@code processors}; neither it nor {@code schedulingLatency} may be null. */
     public SchedulerStats {
+        Objects.requireNonNull(schedulingLatency, "schedulingLatency");
         processors = List.copyOf(Objects.requireNonNull(processors, "processors"));
     }
 
@@ -62,17 +75,18 @@ public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOpe
      * @param parks           parks of this processor's worker
      * @param unparks         wake-ups of this processor's worker
      * @param localQueueDepth tasks in this processor's queue and runnext slot now
+     * @param busyNanos       nanoseconds this processor's workers have spent awake, not parked
      */
     public record ProcessorStats(int id, long tasksExecuted, long tasksStolen, long stealOperations,
                                  long overflows, long globalPolls, long runnextHits, long parks,
-                                 long unparks, int localQueueDepth) {
+                                 long unparks, int localQueueDepth, long busyNanos) {
     }
 
     /** {@code WorkStealingScheduler.toString()}: the name, the state and the counts ForkJoinPool prints, and ours. */
     static String describe(String name, String state, int parallelism, StatsView view, SchedulerStats s) {
         return "WorkStealingScheduler[" + name + ", " + state + ", parallelism = " + parallelism
-                + ", threads = " + s.workerThreads() + ", running = " + view.runningProcessors()
-                + ", searching = " + view.searchingWorkers() + ", parked = " + view.parkedProcessors()
+                + ", threads = " + s.workerThreads() + ", running = " + s.runningProcessors()
+                + ", searching = " + s.searchingWorkers() + ", parked = " + s.parkedProcessors()
                 + ", spares parked = " + view.parkedSpares() + ", executed = " + s.tasksExecuted()
                 + ", steals = " + s.stealOperations() + ", stolen = " + s.tasksStolen()
                 + ", local queued = " + s.localQueueDepth() + ", global queued = " + s.globalQueueDepth()
@@ -87,20 +101,16 @@ public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOpe
             ProcessorCounters c = view.counters(i);
             list.add(new ProcessorStats(i, c.get(Event.EXECUTED), c.get(Event.STOLEN), c.get(Event.STEAL_OPERATION),
                     c.get(Event.OVERFLOW), c.get(Event.GLOBAL_POLL), c.get(Event.RUNNEXT_HIT),
-                    c.get(Event.PARK), c.get(Event.UNPARK), view.localDepth(i)));
+                    c.get(Event.PARK), c.get(Event.UNPARK), view.localDepth(i), view.busyNanos(i)));
         }
-        return of(list, view.globalDepth(), view.liveVirtualThreads(), view.executedWithoutProcessor(),
-                view.preemptionRequests(), view.handOffs(), view.handOffsDelayed(), view.workerThreads(),
-                view.peakWorkerThreads(), view.delayedTasks(), view.timersFired(), view.timersCancelled());
-    }
-
-    static SchedulerStats of(List<ProcessorStats> processors, int globalQueueDepth, int liveVirtualThreads,
-                             long executedWithoutProcessor, long preemptionRequests, long handOffs, long handOffsDelayed,
-                             int workerThreads, int peakWorkerThreads,
-                             long delayedTasks, long timersFired, long timersCancelled) {
-        long executed = executedWithoutProcessor, stolen = 0, steals = 0, overflows = 0, polls = 0, runnext = 0, parks = 0, unparks = 0;
+        long[] buckets = new long[LatencyRecorder.BUCKETS];
+        long latencySum = view.schedulingLatency(buckets);
+        int threads = view.workerThreads();
+        int held = view.heldProcessors();
+        long executed = view.executedWithoutProcessor(), stolen = 0, steals = 0, overflows = 0, polls = 0, runnext = 0;
+        long parks = 0, unparks = 0, busy = 0;
         int depth = 0;
-        for (ProcessorStats p : processors) {
+        for (ProcessorStats p : list) {
             executed += p.tasksExecuted();
             stolen += p.tasksStolen();
             steals += p.stealOperations();
@@ -110,9 +120,13 @@ public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOpe
             parks += p.parks();
             unparks += p.unparks();
             depth += p.localQueueDepth();
+            busy += p.busyNanos();
         }
         return new SchedulerStats(executed, stolen, steals, overflows, polls, runnext, parks, unparks,
-                depth, globalQueueDepth, liveVirtualThreads, preemptionRequests, handOffs, handOffsDelayed,
-                workerThreads, peakWorkerThreads, delayedTasks, timersFired, timersCancelled, processors);
+                depth, view.globalDepth(), view.liveVirtualThreads(), view.preemptionRequests(), view.handOffs(),
+                view.handOffsDelayed(), threads, view.peakWorkerThreads(), view.delayedTasks(), view.timersFired(),
+                view.timersCancelled(), view.runningProcessors(), view.searchingWorkers(), view.parkedProcessors(),
+                held, Math.max(0, threads - held), busy, new LatencyHistogram(buckets, latencySum, view.sampleOneIn()),
+                list);
     }
 }

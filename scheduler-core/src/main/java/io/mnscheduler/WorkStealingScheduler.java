@@ -69,18 +69,20 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
     private static final java.util.concurrent.atomic.AtomicInteger POOL_NUMBERS = new java.util.concurrent.atomic.AtomicInteger();
 
     private final Scheduler scheduler;
-    private final String name;            // final: "mn-N", or the thread name prefix the builder was given
+    private final String name;            // final: Builder.name, or "mn-N", or the thread name prefix; unique while registered
     private final Executor continuations; // what our virtual threads submit their continuation tasks to
 
     private WorkStealingScheduler(Builder b) {
         int number = POOL_NUMBERS.incrementAndGet();
-        this.name = b.threadNamePrefix != null ? b.threadNamePrefix : "mn-" + number;
+        String base = b.name != null ? b.name : b.threadNamePrefix != null ? b.threadNamePrefix : "mn-" + number;
+        this.name = b.registerMXBean ? Observability.uniqueName(base, b.name != null) : base;
         String prefix = b.threadNamePrefix != null ? b.threadNamePrefix : name + "-worker-";
-        this.scheduler = new Scheduler(b.parallelism, b.localQueueCapacity, prefix, b.threadFactory,
+        this.scheduler = new Scheduler(name, b.parallelism, b.localQueueCapacity, prefix, b.threadFactory,
                 b.uncaughtExceptionHandler, b.idleStrategy, b.placement, b.preemptionTick.toNanos(), b.handOffTicks,
                 b.maxWorkers < 0 ? b.parallelism + DEFAULT_SPARES : b.maxWorkers, b.spareKeepAlive.toNanos(),
-                b.cancelDelayedTasksOnShutdown);
+                b.cancelDelayedTasksOnShutdown, b.latencySampling);
         this.continuations = scheduler::executeContinuation;
+        Observability.attach(this, scheduler, name, b.name != null, b.registerMXBean);
     }
 
     /**
@@ -251,24 +253,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
      */
     @Override
     public void close() {
-        shutdown();
-        if (scheduler.isWorkerThread()) {
-            return;
-        }
-        boolean interrupted = false;
-        while (!isTerminated()) {
-            try {
-                awaitTermination(1, TimeUnit.DAYS);
-            } catch (InterruptedException e) {
-                if (!interrupted) {
-                    shutdownNow();
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        scheduler.close();
     }
 
     /**
@@ -320,16 +305,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
      */
     public static void blocking(Runnable section) {
         Objects.requireNonNull(section, "section");
-        try {
-            Scheduler.blocking(() -> {
-                section.run();
-                return null;
-            });
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e); // unreachable: a Runnable throws no checked exception
-        }
+        Scheduler.blocking(section);
     }
 
     /**
@@ -411,10 +387,12 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
     }
 
     /**
-     * This scheduler's name: {@code mn-N} (N numbering the schedulers built in this JVM, as
+     * This scheduler's name, which its MXBean, JFR events and {@code schedtrace} lines carry: the
+     * {@link Builder#name} given; else {@code mn-N} (N numbering the schedulers built in this JVM, as
      * ForkJoinPool numbers its pools), whose threads are {@code mn-N-worker-P},
-     * {@code mn-N-worker-spare-S} and {@code mn-N-worker-monitor}; or, when
-     * {@link Builder#threadNamePrefix} was given, that prefix.
+     * {@code mn-N-worker-spare-S} and {@code mn-N-worker-monitor}; else, when
+     * {@link Builder#threadNamePrefix} was given, that prefix, with {@code #2}, {@code #3}... added
+     * when a live registered scheduler already has it.
      *
      * @return the name, as {@link #toString()} shows it
      */
@@ -446,8 +424,55 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
         private int maxWorkers = -1; // parallelism + DEFAULT_SPARES
         private Duration spareKeepAlive = Duration.ofSeconds(60);
         private boolean cancelDelayedTasksOnShutdown;
+        private String name;                 // null: derived (see WorkStealingScheduler.name())
+        private boolean registerMXBean = true;
+        private int latencySampling = 64;
 
         private Builder() {
+        }
+
+        /**
+         * The scheduler's name (see {@link WorkStealingScheduler#name()}); its worker threads are
+         * then {@code <name>-worker-P} unless {@link #threadNamePrefix} says otherwise.
+         *
+         * @param name not blank; with {@link #registerMXBean} on (the default), no live scheduler may
+         *             have it: {@link #build()} throws {@link IllegalStateException} naming it
+         * @return this builder
+         */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name = null; allowed: a non-blank name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name = \"" + name + "\"; allowed: a non-blank name");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Whether to register a {@link WorkStealingSchedulerMXBean} on the platform MBean server as
+         * {@code io.mnscheduler:type=WorkStealingScheduler,name=<name>} while the scheduler lives;
+         * default true. It is unregistered when the scheduler terminates.
+         *
+         * @param register false to register nothing
+         * @return this builder
+         */
+        public Builder registerMXBean(boolean register) {
+            this.registerMXBean = register;
+            return this;
+        }
+
+        /**
+         * How many submissions there are per one timed for the scheduling-latency histogram
+         * ({@link SchedulerStats#schedulingLatency()}); default 64. A timed submission costs two clock
+         * reads and a small allocation; the others one random number.
+         *
+         * @param oneIn 1 (every submission) to 1,048,576, or 0 to time none
+         * @return this builder
+         */
+        public Builder schedulingLatencySampling(int oneIn) {
+            this.latencySampling = Arguments.inRange("schedulingLatencySampling", oneIn, 0, 1 << 20,
+                    "0 (off) or 1 to 1048576 (one submission timed in that many)");
+            return this;
         }
 
         /**
@@ -461,11 +486,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
          * @return this builder
          */
         public Builder parallelism(int parallelism) {
-            if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
-                throw new IllegalArgumentException("parallelism = " + parallelism
-                        + "; allowed: 1 to " + MAX_PARALLELISM);
-            }
-            this.parallelism = parallelism;
+            this.parallelism = Arguments.inRange("parallelism", parallelism, 1, MAX_PARALLELISM, "1 to " + MAX_PARALLELISM);
             return this;
         }
 
@@ -477,11 +498,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
          * @return this builder
          */
         public Builder localQueueCapacity(int capacity) {
-            if (capacity < 2 || capacity > MAX_LOCAL_QUEUE_CAPACITY || Integer.bitCount(capacity) != 1) {
-                throw new IllegalArgumentException("localQueueCapacity = " + capacity
-                        + "; allowed: a power of two from 2 to " + MAX_LOCAL_QUEUE_CAPACITY);
-            }
-            this.localQueueCapacity = capacity;
+            this.localQueueCapacity = Arguments.powerOfTwo("localQueueCapacity", capacity, 2, MAX_LOCAL_QUEUE_CAPACITY);
             return this;
         }
 
@@ -514,12 +531,8 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
          * naming the factory when it throws or returns null, a started thread or a virtual thread.
          * A spare made by a hand-off that fails so is not made: the hand-off is put off (counted in
          * {@link SchedulerStats#handOffsDelayed()}, the first failure logged) and the scheduler goes
-         * on with the threads it has.
-         *
-         * <p>A worker's thread is started when the worker is first needed, not by {@code build()}
-         * (processor 0's worker and the monitor excepted), so a large scheduler is cheap to build;
-         * a thread that cannot start then (the OS's limit on threads) is logged once and its
-         * processor left unused.
+         * on with the threads it has. A worker's thread starts when the worker is first needed (see
+         * {@link #parallelism}).
          *
          * @param factory makes the scheduler's threads
          * @return this builder
@@ -604,12 +617,8 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
          * @return this builder
          */
         public Builder preemptionTick(Duration tick) {
-            Objects.requireNonNull(tick, "preemptionTick = null; allowed: a Duration from 100 µs to " + MAX_DURATION);
-            if (tick.compareTo(MIN_PREEMPTION_TICK) < 0 || tick.compareTo(MAX_DURATION) > 0) {
-                throw new IllegalArgumentException("preemptionTick = " + tick + "; allowed: 100 µs (PT0.0001S) to "
-                        + MAX_DURATION + " (Long.MAX_VALUE nanoseconds)");
-            }
-            this.preemptionTick = tick;
+            this.preemptionTick = Arguments.inRange("preemptionTick", tick, MIN_PREEMPTION_TICK, false, MAX_DURATION,
+                    "100 µs (PT0.0001S) to " + MAX_DURATION + " (Long.MAX_VALUE nanoseconds)");
             return this;
         }
 
@@ -622,10 +631,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
          * @return this builder
          */
         public Builder handOffTicks(int ticks) {
-            if (ticks < 1 || ticks > 1000) {
-                throw new IllegalArgumentException("handOffTicks = " + ticks + "; allowed: 1 to 1000");
-            }
-            this.handOffTicks = ticks;
+            this.handOffTicks = Arguments.inRange("handOffTicks", ticks, 1, 1000, "1 to 1000");
             return this;
         }
 
@@ -637,11 +643,8 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
          * @return this builder
          */
         public Builder maxWorkers(int max) {
-            if (max < 1 || max > MAX_PARALLELISM) {
-                throw new IllegalArgumentException("maxWorkers = " + max + "; allowed: at least the parallelism, at most "
-                        + MAX_PARALLELISM);
-            }
-            this.maxWorkers = max;
+            this.maxWorkers = Arguments.inRange("maxWorkers", max, 1, MAX_PARALLELISM,
+                    "at least the parallelism, at most " + MAX_PARALLELISM);
             return this;
         }
 
@@ -653,12 +656,8 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
          * @return this builder
          */
         public Builder spareKeepAlive(Duration keepAlive) {
-            Objects.requireNonNull(keepAlive, "spareKeepAlive = null; allowed: a positive Duration up to " + MAX_DURATION);
-            if (keepAlive.isNegative() || keepAlive.isZero() || keepAlive.compareTo(MAX_DURATION) > 0) {
-                throw new IllegalArgumentException("spareKeepAlive = " + keepAlive + "; allowed: a positive Duration up to "
-                        + MAX_DURATION + " (Long.MAX_VALUE nanoseconds)");
-            }
-            this.spareKeepAlive = keepAlive;
+            this.spareKeepAlive = Arguments.inRange("spareKeepAlive", keepAlive, Duration.ZERO, true, MAX_DURATION,
+                    "a positive Duration up to " + MAX_DURATION + " (Long.MAX_VALUE nanoseconds)");
             return this;
         }
 

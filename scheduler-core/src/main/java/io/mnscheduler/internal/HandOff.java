@@ -1,6 +1,10 @@
 package io.mnscheduler.internal;
 
 import io.mnscheduler.internal.idle.Idle;
+import io.mnscheduler.internal.jfr.HandOffDelayedEvent;
+import io.mnscheduler.internal.jfr.HandOffEvent;
+import io.mnscheduler.internal.jfr.HandOffEvent.Reason;
+import io.mnscheduler.internal.jfr.SpareWorkerStartEvent;
 import io.mnscheduler.internal.queue.InjectionQueue;
 
 import java.util.concurrent.Callable;
@@ -66,14 +70,16 @@ final class HandOff {
      * then cannot start leaves {@code p} HANDOFF, and the old worker takes it back after its task
      * ({@link #takeHandedOff}): the scheduler goes on with the threads it has.
      */
-    boolean handOff(Processor p, int expected) {
+    boolean handOff(Processor p, int expected, Reason reason, long ranNanos) {
         int from = status(expected);
         if (from != RUNNING && from != BLOCKING) {
             return false; // never mid-push (SUBMITTING): the pusher ends its push with a plain store
         }
+        Worker old = p.owner; // the worker of expected's epoch: the owner changes only with a claim, in a later epoch
         Spares.Reservation r = spares.reserve();
         if (r == null) {
             handOffsDelayed.incrementAndGet();
+            HandOffDelayedEvent.emit(runState.name, p.id, "maxWorkers reached", spares.cap(), spares.threads());
             return false;
         }
         Worker spare;
@@ -99,6 +105,9 @@ final class HandOff {
             return false;
         }
         handOffs.incrementAndGet();
+        if (HandOffEvent.enabled()) { // read while the old worker still waits, before the spare can run
+            HandOffEvent.emit(runState.name, p.id, reason, ranNanos, old.thread, old.tid);
+        }
         spare.processor = p;             // published by wake()'s volatile write, or by Thread.start
         spare.epoch = epochOf(next);
         if (r instanceof Spares.Parked) {
@@ -108,6 +117,7 @@ final class HandOff {
         spare.markStarted();
         try {
             spare.thread.start();
+            SpareWorkerStartEvent.emit(runState.name, p.id, spare.thread, spares.threads());
         } catch (Throwable e) { // the OS refuses a thread, or the factory's thread refuses to start
             spares.exited();
             runState.workerGone();
@@ -120,6 +130,7 @@ final class HandOff {
     /** A hand-off found no thread: counted as delayed, and the first such failure logged with its cause. */
     private void threadFailure(IllegalStateException e) {
         handOffsDelayed.incrementAndGet();
+        HandOffDelayedEvent.emit(runState.name, -1, "no thread: " + e.getMessage(), spares.cap(), spares.threads());
         if (threadFailureLogged.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "A hand-off found no thread for a spare worker; the scheduler goes on"
                     + " with the threads it has, and later ones are counted in handOffsDelayed: " + e.getMessage(), e);
@@ -225,7 +236,7 @@ final class HandOff {
             Processor p = w.processor;
             if (p != null && p.preempt) {
                 p.preempt = false;
-                if (w.scheduler.handOff().handOff(p, word(w.epoch, RUNNING))) {
+                if (w.scheduler.handOff().handOff(p, word(w.epoch, RUNNING), Reason.CHECKPOINT, 0L)) {
                     w.processor = null; // this task goes on without a processor; a spare serves the queue
                 }
             }
@@ -250,7 +261,7 @@ final class HandOff {
     private <T> T runBlocking(Worker w, Callable<T> section) throws Exception {
         Processor p = w.processor;
         int running = word(w.epoch, RUNNING);
-        boolean handedOff = workWaiting(p) && handOff(p, running);
+        boolean handedOff = workWaiting(p) && handOff(p, running, Reason.BLOCKING, 0L);
         if (handedOff) {
             w.processor = null;
         }

@@ -1,6 +1,8 @@
 package io.mnscheduler.internal;
 
 import io.mnscheduler.internal.idle.Idle;
+import io.mnscheduler.internal.jfr.HandOffEvent.Reason;
+import io.mnscheduler.internal.jfr.PreemptionRequestEvent;
 import io.mnscheduler.internal.monitor.Monitor;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -79,14 +81,16 @@ final class MonitorView implements Monitor.Target {
     }
 
     @Override
-    public void requestPreemption(int i) {
-        processors[i].preempt = true;
+    public void requestPreemption(int i, long ranNanos) {
+        Processor p = processors[i];
+        p.preempt = true;
         preemptionRequests.incrementAndGet();
+        PreemptionRequestEvent.emit(runState.name, i, ranNanos, p.owner.thread);
     }
 
     @Override
-    public void handOff(int i, int expectedWord) {
-        handOff.handOff(processors[i], expectedWord);
+    public void handOff(int i, int expectedWord, boolean blockingSection, long ranNanos) {
+        handOff.handOff(processors[i], expectedWord, blockingSection ? Reason.BLOCKING : Reason.RAN_TOO_LONG, ranNanos);
     }
 
     @Override

@@ -80,7 +80,9 @@ final class Parking {
                 : mayBlock(w);
         if (blocks) {
             p.counters.increment(Event.PARK);
+            p.counters.add(Event.BUSY_NANOS, System.nanoTime() - p.busySince);
             awaitWork(w, p);
+            p.busySince = System.nanoTime();
             p.counters.increment(Event.UNPARK);
         } else {
             monitor.workerWoke(); // counted unparked again without a waker: the monitor may have seen us parked
@@ -144,6 +146,7 @@ final class Parking {
      */
     boolean awaitFirstWakeUp(Worker w, Processor p) {
         awaitWork(w, p); // a wake-up, or a timer set on its processor coming due
+        p.busySince = System.nanoTime();
         p.counters.increment(Event.UNPARK);
         w.searching = true;
         return p.casWord(word(w.epoch, PARKED), word(w.epoch, SCHEDULING));

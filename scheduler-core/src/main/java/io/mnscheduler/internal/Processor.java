@@ -5,6 +5,7 @@ import io.mnscheduler.internal.queue.RunQueue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import io.mnscheduler.internal.stats.LatencyRecorder;
 import io.mnscheduler.internal.stats.ProcessorCounters;
 
 abstract class ProcessorPad0 {
@@ -46,6 +47,8 @@ abstract class ProcessorOwned extends ProcessorPad1 {
     volatile Worker owner;                 // the worker holding it; written by that worker when it takes it (HandOff.claim); read by shutdownNow
     final TimerHeap timers;                // final; its own lock (see TimerHeap)
     final java.util.ArrayList<DelayedTask<?>> dueTimers; // owner only (Timers): due timers between heap and queue
+    final LatencyRecorder latency;         // final; single writer: the holding worker, at the start of a sampled task
+    volatile long busySince;               // nanoTime of its worker's last wake-up; the owner writes at each wake-up, stats read
 
     ProcessorOwned(int id, int capacity, int fairnessInterval) {
         this.id = id;
@@ -56,6 +59,8 @@ abstract class ProcessorOwned extends ProcessorPad1 {
         this.yielded = new ArrayDeque<>();
         this.timers = new TimerHeap();
         this.dueTimers = new java.util.ArrayList<>();
+        this.latency = new LatencyRecorder();
+        this.busySince = System.nanoTime();
     }
 }
 

@@ -48,7 +48,10 @@ final class RunState extends RunStatePad1 {
     private final Runnable onTermination;                // final: wakes the monitor so that it sees termination
     private final BooleanSupplier accepting = this::accepting; // final; asked by VirtualThreadRegistry.register
 
-    RunState(int workers, VirtualThreadRegistry liveVirtual, Runnable onTermination) {
+    final String name;                                   // final: the scheduler's name, for events and log lines
+
+    RunState(String name, int workers, VirtualThreadRegistry liveVirtual, Runnable onTermination) {
+        this.name = name;
         this.liveWorkers = new AtomicInteger(workers);
         this.liveVirtual = liveVirtual;
         this.onTermination = onTermination;
@@ -112,8 +115,8 @@ final class RunState extends RunStatePad1 {
      */
     void terminateNow() {
         state = TERMINATED;
+        onTermination.run(); // before the latch: awaitTermination returns with the termination hooks done
         terminated.countDown();
-        onTermination.run();
     }
 
     /** A spare worker is about to be started; counted before its processor is handed to it. */

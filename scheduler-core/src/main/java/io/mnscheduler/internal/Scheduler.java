@@ -40,11 +40,14 @@ public final class Scheduler {
     private final Thread.UncaughtExceptionHandler handler;          // final; null: the worker thread's own
     private final ThreadFactory threadFactory;                      // final; null: WorkerThreads, daemons
     private final Supplier<? extends IdleStrategy> idleStrategies;  // final; null for none
+    private volatile Runnable terminationHook;                      // written once by onTermination; run once at termination
+    private final java.util.concurrent.atomic.AtomicBoolean hookRan = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * Creates the engine, and starts its workers and monitor when {@code startThreads}; tests that
      * drive the protocol from threads of their own pass false.
      *
+     * @param name             the scheduler's name, for events and log lines
      * @param parallelism      the number of processors and workers, at least 1
      * @param queueCapacity    each local queue's capacity, a power of two
      * @param threadNamePrefix worker names are this prefix followed by the processor id
@@ -57,14 +60,15 @@ public final class Scheduler {
      * @param maxWorkers       the cap on worker threads, spares included
      * @param keepAliveNanos   how long a spare waits for a processor before it exits
      * @param cancelDelayedOnShutdown whether shutdown() cancels one-shot timers too (periodic ones always stop)
+     * @param sampleOneIn      one submission in this many is timed for the scheduling-latency histogram; 0: none
      * @param startThreads     whether to start the worker and monitor threads
      * @throws IllegalStateException when the factory fails, or the first worker or the monitor cannot start
      */
-    Scheduler(int parallelism, int queueCapacity, String threadNamePrefix, ThreadFactory threadFactory,
+    Scheduler(String name, int parallelism, int queueCapacity, String threadNamePrefix, ThreadFactory threadFactory,
               Thread.UncaughtExceptionHandler handler,
               Supplier<? extends IdleStrategy> idleStrategies, WorkerPlacement placement,
               long tickNanos, int handOffTicks, int maxWorkers, long keepAliveNanos, boolean cancelDelayedOnShutdown,
-              boolean startThreads) {
+              int sampleOneIn, boolean startThreads) {
         this.threadNamePrefix = threadNamePrefix;
         this.threadFactory = threadFactory;
         this.handler = handler;
@@ -78,19 +82,20 @@ public final class Scheduler {
         VirtualThreadRegistry liveVirtual = new VirtualThreadRegistry(parallelism + 1); // the last stripe: threads started off our processors
         Idle<Worker> idle = new Idle<>(parallelism);
         this.spares = new Spares(parallelism, maxWorkers);
-        this.runState = new RunState(parallelism, liveVirtual, this::stopMonitor);
+        this.runState = new RunState(name, parallelism, liveVirtual, this::terminated);
         this.handOff = new HandOff(processors, global, idle, spares, runState, keepAliveNanos, this::newSpare);
         MonitorView monitorView = new MonitorView(processors, handOff, idle, runState);
         this.monitor = new Monitor(monitorView, tickNanos, handOffTicks);
         this.parking = new Parking(processors, global, idle, monitor, runState);
-        TaskOrder order = new TaskOrder(global, parking, parallelism, tickNanos);
+        TaskOrder order = new TaskOrder(global, parking, parallelism, tickNanos, name);
         this.timers = new Timers(this, processors, runState, order, parking, cancelDelayedOnShutdown);
         this.stealing = new Stealing(processors, victims, idle, runState, order, parking, timers);
-        this.submission = new Submission(this, global, order, parking, runState, liveVirtual, parallelism);
+        this.submission = new Submission(this, global, order, parking, runState, liveVirtual, parallelism, sampleOneIn);
         this.shutdown = new Shutdown(processors, global, runState, liveVirtual, parking, spares, timers);
         this.loop = new WorkerLoop(order, timers, stealing, parking, handOff, runState, liveVirtual, idle, spares, placement,
                 handler);
-        this.stats = new StatsView(processors, global, liveVirtual, spares, handOff, monitorView, loop, timers, idle);
+        this.stats = new StatsView(processors, global, liveVirtual, spares, handOff, monitorView, loop, timers, idle,
+                sampleOneIn, runState);
         for (Processor p : processors) {
             p.owner = newWorker(p, threadNamePrefix + p.id, p.id);
         }
@@ -156,13 +161,13 @@ public final class Scheduler {
     }
 
     /** The engine, started. */
-    public Scheduler(int parallelism, int queueCapacity, String threadNamePrefix, ThreadFactory threadFactory,
+    public Scheduler(String name, int parallelism, int queueCapacity, String threadNamePrefix, ThreadFactory threadFactory,
                      Thread.UncaughtExceptionHandler handler,
                      Supplier<? extends IdleStrategy> idleStrategies, WorkerPlacement placement,
                      long tickNanos, int handOffTicks, int maxWorkers, long keepAliveNanos,
-                     boolean cancelDelayedOnShutdown) {
-        this(parallelism, queueCapacity, threadNamePrefix, threadFactory, handler, idleStrategies, placement, tickNanos,
-                handOffTicks, maxWorkers, keepAliveNanos, cancelDelayedOnShutdown, true);
+                     boolean cancelDelayedOnShutdown, int sampleOneIn) {
+        this(name, parallelism, queueCapacity, threadNamePrefix, threadFactory, handler, idleStrategies, placement, tickNanos,
+                handOffTicks, maxWorkers, keepAliveNanos, cancelDelayedOnShutdown, sampleOneIn, true);
     }
 
     private Worker newWorker(Processor p, String name, int seed) {
@@ -184,8 +189,30 @@ public final class Scheduler {
         return newWorker(null, threadNamePrefix + "spare-" + n, -n);
     }
 
-    private void stopMonitor() {
-        monitor.stop(); // RunState calls this once, after the constructor: the last worker has exited
+    /** RunState's termination hook: at least once, after the constructor; the hooks added by {@link #onTermination} once. */
+    private void terminated() {
+        monitor.stop();
+        Runnable hook = terminationHook;
+        if (hook != null && hookRan.compareAndSet(false, true)) {
+            try {
+                hook.run();
+            } catch (RuntimeException | Error e) {
+                System.getLogger(Scheduler.class.getName()).log(System.Logger.Level.WARNING,
+                        "A termination hook of scheduler " + runState.name + " failed: " + e, e);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code hook} once when the scheduler terminates, before {@code awaitTermination} returns
+     * (or now, if it has terminated already); one hook per scheduler (the public layer's
+     * observability: the MXBean, the JFR sampler, schedtrace).
+     */
+    public void onTermination(Runnable hook) {
+        terminationHook = hook;
+        if (runState.isTerminated()) {
+            terminated();
+        }
     }
 
     /*
@@ -276,6 +303,32 @@ public final class Scheduler {
         return shutdown.shutdownNow();
     }
 
+    /**
+     * {@code WorkStealingScheduler.close()}: shuts down and waits for termination; on an interrupt,
+     * stops now, keeps waiting, and restores the interrupt status. From one of its own workers it
+     * only shuts down, as it cannot wait for itself.
+     */
+    public void close() {
+        shutdown();
+        if (isWorkerThread()) {
+            return;
+        }
+        boolean interrupted = false;
+        while (!isTerminated()) {
+            try {
+                awaitTermination(1, TimeUnit.DAYS);
+            } catch (InterruptedException e) {
+                if (!interrupted) {
+                    shutdownNow();
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public boolean isShutdown() {
         return runState.isShutdown();
     }
@@ -312,5 +365,19 @@ public final class Scheduler {
     /** See {@code WorkStealingScheduler.blocking(Callable)}. */
     public static <T> T blocking(Callable<T> section) throws Exception {
         return HandOff.blocking(section);
+    }
+
+    /** See {@code WorkStealingScheduler.blocking(Runnable)}. */
+    public static void blocking(Runnable section) {
+        try {
+            HandOff.blocking(() -> {
+                section.run();
+                return null;
+            });
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // unreachable: a Runnable throws no checked exception
+        }
     }
 }

@@ -123,6 +123,7 @@ final class Shutdown {
             drainProcessor(p, unstarted, true);
         }
         global.drainTo(unstarted);
+        SampledTask.unwrapAll(unstarted);
         unstarted.addAll(delayed);
         return unstarted;
     }
@@ -172,6 +173,7 @@ final class Shutdown {
             drainProcessor(p, drained, false); // the processors run on: their owners keep their yield lists
         }
         global.drainTo(drained);
+        SampledTask.unwrapAll(drained); // before the registry lookup, which knows continuations by themselves
         List<Runnable> unstarted = new ArrayList<>();
         for (Runnable r : drained) {
             if (liveVirtual.contains(r)) {

@@ -95,6 +95,11 @@ final class Spares {
         }
     }
 
+    /** The cap on worker threads (maxWorkers). */
+    int cap() {
+        return cap;
+    }
+
     int threads() {
         synchronized (lock) {
             return threads;

@@ -1,6 +1,7 @@
 package io.mnscheduler.internal;
 
 import io.mnscheduler.internal.carrier.VirtualThreadRegistry;
+import io.mnscheduler.internal.carrier.VirtualThreadSupport;
 import io.mnscheduler.internal.idle.Idle;
 import io.mnscheduler.internal.queue.InjectionQueue;
 import io.mnscheduler.internal.stats.ProcessorCounters;
@@ -23,9 +24,14 @@ public final class StatsView {
     private final WorkerLoop loop;                   // final
     private final Timers timers;                     // final
     private final Idle<Worker> idle;                 // final
+    private final int sampleOneIn;                   // final
+    private final RunState runState;                 // final
 
     StatsView(Processor[] processors, InjectionQueue global, VirtualThreadRegistry liveVirtual, Spares spares,
-              HandOff handOff, MonitorView monitorView, WorkerLoop loop, Timers timers, Idle<Worker> idle) {
+              HandOff handOff, MonitorView monitorView, WorkerLoop loop, Timers timers, Idle<Worker> idle,
+              int sampleOneIn, RunState runState) {
+        this.sampleOneIn = sampleOneIn;
+        this.runState = runState;
         this.processors = processors;
         this.global = global;
         this.liveVirtual = liveVirtual;
@@ -55,6 +61,78 @@ public final class StatsView {
             n += Processor.status(p.state) == Processor.PARKED ? 1 : 0;
         }
         return n;
+    }
+
+    /** Processors held by a worker (its thread started or not): neither stopped nor waiting for a spare; racy. */
+    public int heldProcessors() {
+        int n = 0;
+        for (Processor p : processors) {
+            int st = Processor.status(p.state);
+            n += st == Processor.STOPPED || st == Processor.HANDOFF ? 0 : 1;
+        }
+        return n;
+    }
+
+    /**
+     * Nanoseconds processor {@code id}'s workers have spent awake so far (Tokio's busy duration):
+     * the sum up to the last park, plus the time since the last wake-up unless parked or stopped now.
+     */
+    public long busyNanos(int id) {
+        Processor p = processors[id];
+        long done = p.counters.get(ProcessorCounters.Event.BUSY_NANOS);
+        int st = Processor.status(p.state);
+        if (st == Processor.PARKED || st == Processor.STOPPED) {
+            return done;
+        }
+        return done + Math.max(0, System.nanoTime() - p.busySince);
+    }
+
+    /** Adds every processor's latency buckets to {@code into} and returns the sum of the sampled latencies. */
+    public long schedulingLatency(long[] into) {
+        long sum = 0;
+        for (Processor p : processors) {
+            sum += p.latency.snapshotInto(into);
+        }
+        return sum;
+    }
+
+    /** One submission in this many is timed for the latency histogram; 0: none. */
+    public int sampleOneIn() {
+        return sampleOneIn;
+    }
+
+    /** The cap on worker threads, spares included. */
+    public int maxWorkers() {
+        return spares.cap();
+    }
+
+    /** Processors whose worker runs a virtual thread's continuation now; racy. */
+    public int mountedVirtualThreads() {
+        int n = 0;
+        for (Processor p : processors) {
+            Runnable current = p.owner.current; // a racy read of the owner's field, for a count
+            n += current != null && VirtualThreadSupport.threadOf(current) != null ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Live virtual threads runnable but not on a processor now, as far as their states tell; racy, O(live threads). */
+    public int queuedVirtualThreads() {
+        int runnable = 0;
+        for (Thread t : liveVirtual.threads()) {
+            runnable += t.getState() == Thread.State.RUNNABLE ? 1 : 0;
+        }
+        return Math.max(0, runnable - mountedVirtualThreads());
+    }
+
+    /** The number of processors. */
+    public int processors() {
+        return processors.length;
+    }
+
+    /** Whether the scheduler has terminated. */
+    public boolean terminated() {
+        return runState.isTerminated();
     }
 
     /** Workers searching for work now; racy. */

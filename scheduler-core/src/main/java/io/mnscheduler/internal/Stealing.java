@@ -1,6 +1,7 @@
 package io.mnscheduler.internal;
 
 import io.mnscheduler.internal.idle.Idle;
+import io.mnscheduler.internal.jfr.StealEvent;
 import io.mnscheduler.internal.stats.ProcessorCounters.Event;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -118,6 +119,7 @@ final class Stealing {
                 if (stolen > 0) {
                     p.counters.add(Event.STOLEN, stolen);
                     p.counters.increment(Event.STEAL_OPERATION);
+                    StealEvent.emit(runState.name, p.id, victim.id, stolen, nearestFirst.sameGroup(victim.id));
                     return p.queue.pop();
                 }
                 int vs = victim.word();
@@ -129,6 +131,7 @@ final class Stealing {
                     Runnable due = timers.stealDue(victim, p, now);
                     if (due != null) {
                         p.counters.increment(Event.STEAL_OPERATION);
+                        StealEvent.emit(runState.name, p.id, victim.id, 1, nearestFirst.sameGroup(victim.id));
                         return due;
                     }
                 }
@@ -137,6 +140,7 @@ final class Stealing {
                     if (task != null) {
                         p.counters.increment(Event.STOLEN);
                         p.counters.increment(Event.STEAL_OPERATION);
+                        StealEvent.emit(runState.name, p.id, victim.id, 1, nearestFirst.sameGroup(victim.id));
                         return task;
                     }
                 }

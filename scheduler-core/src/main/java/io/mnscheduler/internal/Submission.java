@@ -31,9 +31,11 @@ final class Submission {
     private final RunState runState;                 // final
     private final VirtualThreadRegistry liveVirtual; // final
     private final int offProcessorStripe;            // final: the registry stripe of threads started off our processors
+    private final int sampleOneIn;                   // final: one submission in this many is timed (SampledTask); 0: none
 
     Submission(Scheduler scheduler, InjectionQueue global, TaskOrder order, Parking parking, RunState runState,
-               VirtualThreadRegistry liveVirtual, int parallelism) {
+               VirtualThreadRegistry liveVirtual, int parallelism, int sampleOneIn) {
+        this.sampleOneIn = sampleOneIn;
         this.scheduler = scheduler;
         this.global = global;
         this.order = order;
@@ -49,7 +51,7 @@ final class Submission {
         if (w != null && w.scheduler == scheduler) {
             submitLocal(w, task, false);
         } else {
-            if (!global.offerExternal(task)) {
+            if (!global.offerExternal(SampledTask.sample(task, sampleOneIn))) {
                 throw runState.rejected(task);
             }
             parking.notifyWork();
@@ -71,7 +73,7 @@ final class Submission {
         if (w != null && w.scheduler == scheduler && submitLocal(w, task, true)) {
             return;
         }
-        global.add(task); // allowed after close(): a started virtual thread must run on
+        global.add(SampledTask.sample(task, sampleOneIn)); // allowed after close(): a started virtual thread must run on
         parking.notifyWork();
     }
 
@@ -113,7 +115,7 @@ final class Submission {
             if (continuation) {
                 return false;
             }
-            if (!global.offerExternal(task)) {
+            if (!global.offerExternal(SampledTask.sample(task, sampleOneIn))) {
                 throw runState.rejected(task);
             }
             parking.notifyWork();
@@ -130,7 +132,7 @@ final class Submission {
         }
         Runnable displaced = p.runnext(); // no atomic: SUBMITTING keeps thieves out (see Processor)
         boolean wasEmpty = displaced == null && p.queue.isEmpty();
-        p.setRunnext(task);
+        p.setRunnext(SampledTask.sample(task, sampleOneIn)); // after the yield check, which compares the task itself
         if (displaced != null) {
             order.push(p, displaced);
         }

@@ -4,6 +4,8 @@ import io.mnscheduler.internal.queue.InjectionQueue;
 import io.mnscheduler.internal.stats.ProcessorCounters;
 import io.mnscheduler.internal.stats.ProcessorCounters.Event;
 
+import io.mnscheduler.internal.jfr.OverflowEvent;
+
 import java.util.Arrays;
 
 /**
@@ -32,7 +34,10 @@ final class TaskOrder {
     private final int parallelism;          // final: the global batch is divided among this many
     private final long localFairnessNanos;  // final: at most one oldest-first local pop per this long (the tick)
 
-    TaskOrder(InjectionQueue global, Parking parking, int parallelism, long localFairnessNanos) {
+    private final String name;             // final: the scheduler's, for the Overflow event
+
+    TaskOrder(InjectionQueue global, Parking parking, int parallelism, long localFairnessNanos, String name) {
+        this.name = name;
         this.global = global;
         this.parking = parking;
         this.parallelism = parallelism;
@@ -102,6 +107,7 @@ final class TaskOrder {
         global.addBatch(batch, n + 1);
         Arrays.fill(batch, 0, n + 1, null);
         p.counters.increment(Event.OVERFLOW);
+        OverflowEvent.emit(name, p.id, n + 1);
         p.overflowed = true;
         p.overflowNanos = System.nanoTime();
     }

@@ -227,6 +227,26 @@ public final class VictimOrder {
         throw new IndexOutOfBoundsException("member " + i + " past tier " + t);
     }
 
+    /**
+     * Whether processor {@code victim} is in this processor's placement group (its NUMA node), for
+     * the Steal event; true when the placement has no groups (or, with explicit tiers, when it is
+     * in the nearest tier).
+     */
+    boolean sameGroup(int victim) {
+        if (groups != null) {
+            return groups.groupOf[victim] == selfGroup;
+        }
+        if (tiers == null) {
+            return true;
+        }
+        for (int v : tiers[0]) {
+            if (v == victim) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A stride for tier {@code t} picked by {@code random} (non-negative). */
     int stride(int t, int random) {
         int[] s = strides[t];

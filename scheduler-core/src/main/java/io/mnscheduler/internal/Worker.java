@@ -1,6 +1,7 @@
 package io.mnscheduler.internal;
 
 import io.mnscheduler.internal.carrier.VirtualThreadSupport;
+import io.mnscheduler.internal.jfr.ThreadStates;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.lang.invoke.MethodHandles;
@@ -25,6 +26,7 @@ abstract class WorkerFields {
     volatile boolean notified;             // set by the waker before LockSupport.unpark, cleared by this worker
     volatile boolean poked;                // set by whoever gave its parked processor an earlier timer, cleared by this worker
     volatile int life;                     // Worker.UNSTARTED, STARTED or RETIRED; leaves UNSTARTED once, by CAS
+    volatile int tid = ThreadStates.NO_TID; // its thread's kernel task id: written once by that thread at its start, read by hand-offs
     boolean startsParked;                  // set before the thread can start (Parking.startParked), read once by it
     boolean searching;                     // this worker only: counted as searching in Idle
     int random;                            // this worker only: xorshift state for victim order

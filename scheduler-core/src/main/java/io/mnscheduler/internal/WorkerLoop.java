@@ -3,6 +3,8 @@ package io.mnscheduler.internal;
 import io.mnscheduler.internal.carrier.VirtualThreadRegistry;
 import io.mnscheduler.internal.carrier.VirtualThreadSupport;
 import io.mnscheduler.internal.idle.Idle;
+import io.mnscheduler.internal.jfr.SpareWorkerExitEvent;
+import io.mnscheduler.internal.jfr.ThreadStates;
 import io.mnscheduler.spi.WorkerPlacement;
 import io.mnscheduler.internal.stats.ProcessorCounters.Event;
 
@@ -76,6 +78,7 @@ final class WorkerLoop {
 
     /** The body of worker {@code w}'s thread. */
     void run(Worker w) {
+        w.tid = ThreadStates.currentTid();
         try {
             if (w.startsParked && !parking.awaitFirstWakeUp(w, w.processor)) {
                 return; // stopped before it was ever needed
@@ -180,6 +183,10 @@ final class WorkerLoop {
         if (p.preempt) {
             p.preempt = false;
         }
+        if (task instanceof SampledTask sampled) { // one task in sampleOneIn; a class check for the others
+            task = sampled.task;
+            p.latency.record(System.nanoTime() - sampled.submittedNanos);
+        }
         w.current = task;
         try {
             task.run();
@@ -263,12 +270,18 @@ final class WorkerLoop {
         if (p != null) {
             int s = p.state;
             if (s == word(w.epoch, SCHEDULING) || s == word(w.epoch, PARKED)) {
+                if (s == word(w.epoch, SCHEDULING)) { // only the worker's own thread exits from SCHEDULING
+                    p.counters.add(Event.BUSY_NANOS, System.nanoTime() - p.busySince); // awake since its last wake-up
+                }
                 p.volatileWord(word(w.epoch, STOPPED)); // ours in these states; shutdownNow waits or CASes
             }
             timers.close(p); // empty unless shutdownNow drains it: no timer can be set on it any more
             idle.exit(w.searching); // the processor leaves with its worker
         }
         spares.exited();
+        if (p == null) { // a spare, or a worker that lost its processor: its keep-alive ran out, or shutdown
+            SpareWorkerExitEvent.emit(runState.name, w.thread.getName(), spares.threads());
+        }
         runState.workerGone();
     }
 

@@ -80,7 +80,7 @@ class HandOffInterleavingTest {
                     },
                     () -> { // the monitor: hands off from whatever word it reads, as a careless caller would
                         for (int i = 0; i < handOffAttempts; i++) {
-                            engine.handOff().handOff(processor, processor.word());
+                            engine.handOff().handOff(processor, processor.word(), io.mnscheduler.internal.jfr.HandOffEvent.Reason.RAN_TOO_LONG, 0L);
                         }
                     },
                     () -> { // the spare

@@ -51,11 +51,14 @@ public final class Monitor implements Runnable {
         /** Whether work waits that this processor's task holds up, or that no one else may take. */
         boolean workWaiting(int processor);
 
-        /** Asks the task running on the processor to yield at its next checkpoint. */
-        void requestPreemption(int processor);
+        /** Asks the task running on the processor, seen running for {@code ranNanos}, to yield at its next checkpoint. */
+        void requestPreemption(int processor, long ranNanos);
 
-        /** Hands the processor to a spare if its word is still {@code expectedWord}. */
-        void handOff(int processor, int expectedWord);
+        /**
+         * Hands the processor to a spare if its word is still {@code expectedWord}; its task was seen
+         * running for {@code ranNanos}, in a {@code blocking()} section when {@code blockingSection}.
+         */
+        void handOff(int processor, int expectedWord, boolean blockingSection, long ranNanos);
 
         /** Whether every worker is counted parked by the scheduler's idle accounting (a volatile read). */
         boolean allWorkersParked();
@@ -76,6 +79,7 @@ public final class Monitor implements Runnable {
     private final int[] lastWord;     // monitor thread only
     private final int[] sameTicks;    // monitor thread only: ticks the same task has been seen running
     private final int[] requestedAt;  // monitor thread only: sameTicks when preemption was requested; -1 if not yet
+    private final long[] firstSeen;   // monitor thread only: when the look that first saw the running task began
     private volatile boolean asleep;  // written by the monitor before it parks; read by waking workers
     private volatile Thread thread;   // the monitor's thread, once it runs
 
@@ -88,6 +92,7 @@ public final class Monitor implements Runnable {
         this.lastWord = new int[n];
         this.sameTicks = new int[n];
         this.requestedAt = new int[n];
+        this.firstSeen = new long[n];
         java.util.Arrays.fill(requestedAt, -1);
     }
 
@@ -100,6 +105,7 @@ public final class Monitor implements Runnable {
                 ? Long.MAX_VALUE : tickNanos * MAX_IDLE_SLEEP_TICKS; // a tick of centuries must not wrap
         while (!target.terminated()) {
             int parked = 0;
+            long now = System.nanoTime(); // one clock read a look: the run time the events report
             for (int p = 0; p < lastTick.length; p++) {
                 int word = target.stateWord(p);
                 if (target.parked(word)) {
@@ -115,22 +121,24 @@ public final class Monitor implements Runnable {
                     lastWord[p] = word;
                     sameTicks[p] = 0;
                     requestedAt[p] = -1;
+                    firstSeen[p] = now;
                     continue; // a new task since the last look: give it a whole tick
                 }
                 sameTicks[p]++;
                 if (!target.workWaiting(p)) {
                     continue;
                 }
+                long ran = now - firstSeen[p];
                 if (target.blocking(word)) {
-                    target.handOff(p, word); // announced as blocking: no need to wait
+                    target.handOff(p, word, true, ran); // announced as blocking: no need to wait
                 } else if (requestedAt[p] < 0) {
                     requestedAt[p] = sameTicks[p];
-                    target.requestPreemption(p);
+                    target.requestPreemption(p, ran);
                     if (handOffTicks == 1) {
-                        target.handOff(p, word);
+                        target.handOff(p, word, false, ran);
                     }
                 } else if (sameTicks[p] - requestedAt[p] >= handOffTicks - 1) {
-                    target.handOff(p, word); // asked to yield, and still holding the processor
+                    target.handOff(p, word, false, ran); // asked to yield, and still holding the processor
                 }
             }
             if (parked < lastTick.length) {

@@ -26,7 +26,9 @@ public final class ProcessorCounters {
         /** The worker parked. */
         PARK,
         /** The worker was woken after parking. */
-        UNPARK
+        UNPARK,
+        /** Nanoseconds the worker spent awake (not parked), added at each park (Tokio's busy duration). */
+        BUSY_NANOS
     }
 
     private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
