@@ -28,9 +28,11 @@
  *   <li>{@code StatsView}: the counters and depths that {@code stats()} reads.</li>
  *   <li>{@code Timers}, {@code TimerHeap}, {@code DelayedTask}: Go-style timers, one heap per processor;
  *       scheduled tasks and their futures.</li>
+ *   <li>{@code SampledTask}: the one submission in N timed for the scheduling-latency histogram.</li>
  *   <li>{@code Interleavings}: schedule points for the interleaving explorer, compiled out in normal runs.</li>
  *   <li>Subpackages: {@code queue/} (RunQueue, InjectionQueue), {@code idle/} (Idle), {@code monitor/}
- *       (Monitor), {@code carrier/} (virtual threads), {@code stats/} (ProcessorCounters).</li>
+ *       (Monitor), {@code carrier/} (virtual threads), {@code stats/} (ProcessorCounters, LatencyRecorder),
+ *       {@code jfr/} (the JFR events, the periodic sampler, task stacks and kernel thread states).</li>
  * </ul>
  *
  * <pre>
