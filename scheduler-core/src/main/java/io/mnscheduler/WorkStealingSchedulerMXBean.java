@@ -9,84 +9,192 @@ package io.mnscheduler;
  * {@link WorkStealingScheduler#stats()} is.
  */
 public interface WorkStealingSchedulerMXBean {
-    /** @return the scheduler's name, as {@link WorkStealingScheduler#name()} gives it */
+    /**
+     * The scheduler's name, as {@link WorkStealingScheduler#name()} gives it.
+     *
+     * @return the scheduler's name, as {@link WorkStealingScheduler#name()} gives it
+     */
     String getName();
 
-    /** @return the number of processors */
+    /**
+     * The number of processors.
+     *
+     * @return the number of processors
+     */
     int getParallelism();
 
-    /** @return worker threads now, spares included */
+    /**
+     * Worker threads now, spares included.
+     *
+     * @return worker threads now, spares included
+     */
     int getWorkerThreads();
 
-    /** @return the most worker threads at once so far */
+    /**
+     * The most worker threads at once so far.
+     *
+     * @return the most worker threads at once so far
+     */
     int getPeakWorkerThreads();
 
-    /** @return the cap on worker threads ({@link WorkStealingScheduler.Builder#maxWorkers}) */
+    /**
+     * The cap on worker threads ({@link WorkStealingScheduler.Builder#maxWorkers}).
+     *
+     * @return the cap on worker threads ({@link WorkStealingScheduler.Builder#maxWorkers})
+     */
     int getMaxWorkers();
 
-    /** @return processors whose worker is inside a task now */
+    /**
+     * Processors whose worker is inside a task now.
+     *
+     * @return processors whose worker is inside a task now
+     */
     int getRunningProcessors();
 
-    /** @return workers searching for work now */
+    /**
+     * Workers searching for work now.
+     *
+     * @return workers searching for work now
+     */
     int getSearchingWorkers();
 
-    /** @return processors whose worker is parked now */
+    /**
+     * Processors whose worker is parked now.
+     *
+     * @return processors whose worker is parked now
+     */
     int getParkedProcessors();
 
-    /** @return worker threads without a processor now (spares, and workers finishing a task after a hand-off) */
+    /**
+     * Worker threads without a processor now (spares, and workers finishing a task after a hand-off).
+     *
+     * @return worker threads without a processor now (spares, and workers finishing a task after a hand-off)
+     */
     int getWorkersWithoutProcessor();
 
-    /** @return tasks in the local queues and runnext slots now */
+    /**
+     * Tasks in the local queues and runnext slots now.
+     *
+     * @return tasks in the local queues and runnext slots now
+     */
     int getLocalQueuedTasks();
 
-    /** @return tasks in the global queue now */
+    /**
+     * Tasks in the global queue now.
+     *
+     * @return tasks in the global queue now
+     */
     int getGlobalQueuedTasks();
 
-    /** @return tasks run so far */
+    /**
+     * Tasks run so far.
+     *
+     * @return tasks run so far
+     */
     long getTasksExecuted();
 
-    /** @return tasks taken from another processor so far */
+    /**
+     * Tasks taken from another processor so far.
+     *
+     * @return tasks taken from another processor so far
+     */
     long getTasksStolen();
 
-    /** @return steal operations that moved work so far */
+    /**
+     * Steal operations that moved work so far.
+     *
+     * @return steal operations that moved work so far
+     */
     long getStealOperations();
 
-    /** @return preemption requests the monitor made so far */
+    /**
+     * Preemption requests the monitor made so far.
+     *
+     * @return preemption requests the monitor made so far
+     */
     long getPreemptionRequests();
 
-    /** @return processors handed to a spare worker so far */
+    /**
+     * Processors handed to a spare worker so far.
+     *
+     * @return processors handed to a spare worker so far
+     */
     long getHandOffs();
 
-    /** @return hand-offs put off at the worker cap, or for want of a thread, so far */
+    /**
+     * Hand-offs put off at the worker cap, or for want of a thread, so far.
+     *
+     * @return hand-offs put off at the worker cap, or for want of a thread, so far
+     */
     long getHandOffsDelayed();
 
-    /** @return virtual threads carried by the scheduler, started and not yet ended */
+    /**
+     * Virtual threads carried by the scheduler, started and not yet ended.
+     *
+     * @return virtual threads carried by the scheduler, started and not yet ended
+     */
     int getLiveVirtualThreads();
 
-    /** @return live virtual threads running on a processor's worker now */
+    /**
+     * Live virtual threads running on a processor's worker now.
+     *
+     * @return live virtual threads running on a processor's worker now
+     */
     int getMountedVirtualThreads();
 
-    /** @return live virtual threads that are runnable but not running now (queued), as far as their states tell */
+    /**
+     * Live virtual threads that are runnable but not running now (queued), as far as their states tell.
+     *
+     * @return live virtual threads that are runnable but not running now (queued), as far as their states tell
+     */
     int getQueuedVirtualThreads();
 
-    /** @return scheduled tasks waiting for their time */
+    /**
+     * Scheduled tasks waiting for their time.
+     *
+     * @return scheduled tasks waiting for their time
+     */
     long getDelayedTasks();
 
-    /** @return milliseconds the processors' workers have spent awake, summed over the processors */
+    /**
+     * Milliseconds the processors' workers have spent awake, summed over the processors.
+     *
+     * @return milliseconds the processors' workers have spent awake, summed over the processors
+     */
     long getBusyTimeMillis();
 
-    /** @return sampled submissions timed so far */
+    /**
+     * Sampled submissions timed so far.
+     *
+     * @return sampled submissions timed so far
+     */
     long getSchedulingLatencySamples();
 
-    /** @return the median of the sampled scheduling latencies, in microseconds (within 25%) */
+    /**
+     * The median of the sampled scheduling latencies, in microseconds (within 25%).
+     *
+     * @return the median of the sampled scheduling latencies, in microseconds (within 25%)
+     */
     double getSchedulingLatencyP50Micros();
 
-    /** @return the 99th percentile of the sampled scheduling latencies, in microseconds (within 25%) */
+    /**
+     * The 99th percentile of the sampled scheduling latencies, in microseconds (within 25%).
+     *
+     * @return the 99th percentile of the sampled scheduling latencies, in microseconds (within 25%)
+     */
     double getSchedulingLatencyP99Micros();
 
-    /** @return whether {@code shutdown()} or {@code shutdownNow()} was called */
+    /**
+     * Whether {@code shutdown()} or {@code shutdownNow()} was called.
+     *
+     * @return whether {@code shutdown()} or {@code shutdownNow()} was called
+     */
     boolean isShutdown();
 
-    /** @return whether the scheduler has terminated */
+    /**
+     * Whether the scheduler has terminated.
+     *
+     * @return whether the scheduler has terminated
+     */
     boolean isTerminated();
 }

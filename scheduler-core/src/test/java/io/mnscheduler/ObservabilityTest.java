@@ -107,6 +107,7 @@ class ObservabilityTest {
         try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(1).name("a,b=c").build()) {
             assertTrue(SERVER.isRegistered(new ObjectName("io.mnscheduler:type=WorkStealingScheduler,name="
                     + ObjectName.quote("a,b=c"))));
+            assertEquals("a,b=c", s.name());
         }
         assertThrows(IllegalArgumentException.class, () -> WorkStealingScheduler.builder().name(" "));
         assertThrows(NullPointerException.class, () -> WorkStealingScheduler.builder().name(null));
