@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Each JFR event provoked and its fields read back from a recording stream, which runs with the
- * settings of the {@code .jfc} file shipped in the jar (every event on, the steal and overflow
- * throttles included) and a short sample period. Each test names its scheduler and looks only at
+ * settings of the {@code .jfc} file shipped in the jar (every event on; steals and overflows
+ * throttled to 100 a second), a short sample period, and overflows unthrottled. Each test names its scheduler and looks only at
  * events of that name.
  */
 class JfrEventsTest {
@@ -44,6 +44,7 @@ class JfrEventsTest {
             stream = new RecordingStream(Configuration.create(jfc));
         }
         stream.enable("io.mnscheduler.ProcessorSample").withPeriod(Duration.ofMillis(100));
+        stream.enable("io.mnscheduler.Overflow").with("throttle", "off"); // one event per overflow, to count them
         stream.setMaxAge(Duration.ofMinutes(5));
         stream.onEvent(e -> {
             if (e.getEventType().getName().startsWith("io.mnscheduler.")) {
@@ -66,12 +67,10 @@ class JfrEventsTest {
         return EVENTS.stream().filter(match).findFirst().orElseThrow();
     }
 
-    private static void sleepInTask(CountDownLatch started, CountDownLatch release) {
+    private static void awaitRelease(CountDownLatch started, CountDownLatch release) {
         started.countDown();
         try {
-            while (!release.await(1, TimeUnit.MILLISECONDS)) {
-                Thread.sleep(5); // the blocking method the hand-off's stack must name
-            }
+            release.await(); // the blocking method the hand-off's stack must name; WAITING throughout
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -82,19 +81,19 @@ class JfrEventsTest {
         try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(1).name("jfr-handoff")
                 .preemptionTick(Duration.ofMillis(1)).spareKeepAlive(Duration.ofMillis(50)).build()) {
             CountDownLatch started = new CountDownLatch(1), release = new CountDownLatch(1);
-            s.execute(() -> sleepInTask(started, release));
+            s.execute(() -> awaitRelease(started, release));
             assertTrue(started.await(60, TimeUnit.SECONDS));
             Future<?> behind = s.submit(() -> { });
             behind.get(60, TimeUnit.SECONDS); // runs only once the processor is handed off
             RecordedEvent handOff = awaitEvent("HandOff", "jfr-handoff", e -> true);
             assertEquals(0, handOff.getInt("processor"));
             assertEquals("parked at Java level", handOff.getString("reason"));
-            assertTrue(handOff.getString("threadState").startsWith("TIMED_WAITING"), handOff.getString("threadState"));
+            assertTrue(handOff.getString("threadState").startsWith("WAITING"), handOff.getString("threadState"));
             assertTrue(handOff.getLong("runTime") > 0);
             assertEquals("jfr-handoff-worker-0", handOff.getThread("worker").getJavaName());
             String stack = handOff.getString("taskStack");
-            assertTrue(stack.contains("java.lang.Thread.sleep"), stack);
-            assertTrue(stack.contains("JfrEventsTest.sleepInTask"), stack);
+            assertTrue(stack.contains("java.util.concurrent.CountDownLatch.await"), stack);
+            assertTrue(stack.contains("JfrEventsTest.awaitRelease"), stack);
             assertFalse(stack.contains("WorkerLoop"), "cut at the scheduler's frames: " + stack);
             RecordedEvent spare = awaitEvent("SpareWorkerStart", "jfr-handoff", e -> true);
             assertEquals(0, spare.getInt("processor"));
@@ -113,11 +112,11 @@ class JfrEventsTest {
         try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(1).name("jfr-reasons")
                 .preemptionTick(Duration.ofMillis(1)).build()) {
             CountDownLatch inside = new CountDownLatch(1), release = new CountDownLatch(1);
-            s.execute(() -> WorkStealingScheduler.blocking(() -> sleepInTask(inside, release)));
+            s.execute(() -> WorkStealingScheduler.blocking(() -> awaitRelease(inside, release)));
             assertTrue(inside.await(60, TimeUnit.SECONDS));
             s.submit(() -> { }).get(60, TimeUnit.SECONDS);
             RecordedEvent blocking = awaitEvent("HandOff", "jfr-reasons", e -> e.getString("reason").equals("blocking()"));
-            assertTrue(blocking.getString("taskStack").contains("JfrEventsTest.sleepInTask"));
+            assertTrue(blocking.getString("taskStack").contains("JfrEventsTest.awaitRelease"));
             release.countDown();
 
             CountDownLatch spinning = new CountDownLatch(1);
@@ -141,7 +140,7 @@ class JfrEventsTest {
         try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(1).maxWorkers(1).name("jfr-cap")
                 .preemptionTick(Duration.ofMillis(1)).build()) {
             CountDownLatch started = new CountDownLatch(1), release = new CountDownLatch(1);
-            s.execute(() -> sleepInTask(started, release));
+            s.execute(() -> awaitRelease(started, release));
             assertTrue(started.await(60, TimeUnit.SECONDS));
             Future<?> behind = s.submit(() -> { });
             RecordedEvent delayed = awaitEvent("HandOffDelayed", "jfr-cap", e -> true);
@@ -206,7 +205,7 @@ class JfrEventsTest {
             assertEquals(3, overflow.getInt("tasks"), "half of a full queue of 4, and the task pushed");
             assertEquals(s.stats().overflows(), EVENTS.stream().filter(e -> e.getEventType().getName()
                     .equals("io.mnscheduler.Overflow") && "jfr-overflow".equals(e.getString("scheduler"))).count(),
-                    "one event per overflow: the .jfc turns the throttle off");
+                    "one event per overflow, with the throttle off");
         }
     }
 }

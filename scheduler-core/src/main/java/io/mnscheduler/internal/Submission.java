@@ -115,7 +115,7 @@ final class Submission {
             if (continuation) {
                 return false;
             }
-            if (!global.offerExternal(SampledTask.sample(task, sampleOneIn))) {
+            if (!global.offerExternal(SampledTask.sample(w, task, sampleOneIn))) {
                 throw runState.rejected(task);
             }
             parking.notifyWork();
@@ -132,7 +132,7 @@ final class Submission {
         }
         Runnable displaced = p.runnext(); // no atomic: SUBMITTING keeps thieves out (see Processor)
         boolean wasEmpty = displaced == null && p.queue.isEmpty();
-        p.setRunnext(SampledTask.sample(task, sampleOneIn)); // after the yield check, which compares the task itself
+        p.setRunnext(SampledTask.sample(w, task, sampleOneIn)); // after the yield check, which compares the task itself
         if (displaced != null) {
             order.push(p, displaced);
         }

@@ -30,6 +30,7 @@ abstract class WorkerFields {
     boolean startsParked;                  // set before the thread can start (Parking.startParked), read once by it
     boolean searching;                     // this worker only: counted as searching in Idle
     int random;                            // this worker only: xorshift state for victim order
+    int untilSample;                       // this worker only: its submissions until the next one timed (SampledTask)
     Runnable current;                      // written by this worker around each task; read racily by shutdownNow
     final IdleStrategy idleStrategy;       // final; null: park as soon as the steal rounds fail
 

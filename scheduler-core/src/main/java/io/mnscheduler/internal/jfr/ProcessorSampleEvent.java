@@ -2,17 +2,22 @@ package io.mnscheduler.internal.jfr;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
+import jdk.jfr.Enabled;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.Period;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 
-/** One processor's activity since the previous sample (every period, like jdk.ThreadCPULoad). */
+/**
+ * One processor's activity since the previous sample (every period, like jdk.ThreadCPULoad). Off by
+ * default, as one event per processor per second is a lot for a large scheduler; the .jfc turns it on.
+ */
 @Name("io.mnscheduler.ProcessorSample")
 @Label("Processor Sample")
 @Category("mn-scheduler")
 @Description("One processor's tasks, steals, parks and busy time since the previous sample, and its queue depth now")
+@Enabled(false)
 @Period("1 s")
 @StackTrace(false)
 public final class ProcessorSampleEvent extends jdk.jfr.Event {
