@@ -44,6 +44,19 @@ final class Observability {
         this.trace = trace;
     }
 
+    /** Numbers schedulers in the order they are built, for their default names (as ForkJoinPool numbers its pools). */
+    private static final java.util.concurrent.atomic.AtomicInteger POOL_NUMBERS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * A new scheduler's name: {@code given}, else the thread name {@code prefix}, else {@code mn-N};
+     * made unique among the registered ones (see {@link #uniqueName}) when it will register.
+     */
+    static String nameOf(String given, String prefix, boolean register) {
+        int number = POOL_NUMBERS.incrementAndGet();
+        String base = given != null ? given : prefix != null ? prefix : "mn-" + number;
+        return register ? uniqueName(base, given != null) : base;
+    }
+
     /**
      * {@code base}, or when an MXBean of that name is registered and the name was not given
      * explicitly, the first free {@code base#2}, {@code base#3}...; a prefix shared by two

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -44,6 +45,11 @@ import java.util.function.Supplier;
  * one-shot tasks still run and periodic ones stop ({@link Builder#cancelDelayedTasksOnShutdown}
  * cancels the one-shot ones too); {@link #shutdownNow()} returns the delayed tasks with the rest.
  *
+ * <p>A task that waits for another's future ({@code submit}, {@code invokeAll}) on one of the
+ * scheduler's workers runs it inline if it has not started (ForkJoinPool's helping join, bounded
+ * at 128 nested runs); otherwise it waits as {@link #blocking(Callable)} does, its processor going
+ * to a spare worker so that the queued work runs meanwhile.
+ *
  * <p>Worker threads are daemon threads, as in {@link java.util.concurrent.ForkJoinPool}, unless a
  * {@link Builder#threadFactory thread factory} makes them otherwise. All methods
  * are thread-safe.
@@ -65,17 +71,12 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
     /** Spare worker threads allowed beyond parallelism by default (Builder.maxWorkers). */
     private static final int DEFAULT_SPARES = 256;
 
-    /** Numbers schedulers in the order they are built, for their default names (as ForkJoinPool numbers its pools). */
-    private static final java.util.concurrent.atomic.AtomicInteger POOL_NUMBERS = new java.util.concurrent.atomic.AtomicInteger();
-
     private final Scheduler scheduler;
     private final String name;            // final: Builder.name, or "mn-N", or the thread name prefix; unique while registered
     private final Executor continuations; // what our virtual threads submit their continuation tasks to
 
     private WorkStealingScheduler(Builder b) {
-        int number = POOL_NUMBERS.incrementAndGet();
-        String base = b.name != null ? b.name : b.threadNamePrefix != null ? b.threadNamePrefix : "mn-" + number;
-        this.name = b.registerMXBean ? Observability.uniqueName(base, b.name != null) : base;
+        this.name = Observability.nameOf(b.name, b.threadNamePrefix, b.registerMXBean);
         String prefix = b.threadNamePrefix != null ? b.threadNamePrefix : name + "-worker-";
         this.scheduler = new Scheduler(name, b.parallelism, b.localQueueCapacity, prefix, b.threadFactory,
                 b.uncaughtExceptionHandler, b.idleStrategy, b.placement, b.preemptionTick.toNanos(), b.handOffTicks,
@@ -209,13 +210,11 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
     }
 
     /**
-     * Runs {@code task} with a time limit (as {@code ForkJoinPool.submitWithTimeout}, without
-     * {@code ForkJoinTask}; not an overload of {@code submit}, which would let
-     * {@code submit(runnable, timeout)} quietly pick {@code submit(Runnable, T result)}): if it has not finished {@code timeout} after this call, its future
-     * completes exceptionally with a {@link java.util.concurrent.TimeoutException} (its
-     * {@code get()} throws an {@code ExecutionException} with that cause) and the task is interrupted
-     * if it is running, or never started if it is still queued. If it finishes in time, the timer is
-     * cancelled.
+     * Runs {@code task} with a time limit, as {@code ForkJoinPool.submitWithTimeout} (not an overload
+     * of {@code submit}, where {@code submit(runnable, timeout)} would pick {@code submit(Runnable, T)}):
+     * unfinished {@code timeout} after this call, its future completes with a
+     * {@link java.util.concurrent.TimeoutException} (the cause of {@code get()}'s
+     * {@code ExecutionException}) and the task is interrupted, or never started if still queued.
      *
      * @param task    the task
      * @param timeout positive, at most {@link #MAX_DELAY}
@@ -227,6 +226,16 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
      */
     public <V> Future<V> submitWithTimeout(Callable<V> task, Duration timeout) {
         return TimeoutTask.submit(scheduler, this, task, timeout);
+    }
+
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Callable<T> callable) { // its get() helps: see the class comment
+        return scheduler.newTaskFor(callable);
+    }
+
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Runnable runnable, T value) {
+        return scheduler.newTaskFor(runnable, value);
     }
 
     @Override
@@ -517,22 +526,17 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
         }
 
         /**
-         * Makes every thread of the scheduler: the processors' workers, the spare workers that
-         * hand-offs start, and the monitor; default: daemon threads of the scheduler's own. Use it
-         * for what a framework sets up on its threads (daemon status, priority, context class
-         * loader, thread-locals), as {@code ForkJoinPool}'s worker thread factory is used.
-         *
-         * <p>The factory is called with the thread's body and must return a new, unstarted platform
-         * thread that runs it. Each thread is named after the scheduler ({@link #threadNamePrefix}
-         * followed by the processor number, {@code spare-N} or {@code monitor}) unless the factory
-         * gave it a name (any name but the JDK's default {@code Thread-N}); its daemon status,
-         * priority, group and class loader are the factory's. {@link #build()} calls the factory
-         * once per processor and once for the monitor, and throws {@link IllegalStateException}
-         * naming the factory when it throws or returns null, a started thread or a virtual thread.
-         * A spare made by a hand-off that fails so is not made: the hand-off is put off (counted in
-         * {@link SchedulerStats#handOffsDelayed()}, the first failure logged) and the scheduler goes
-         * on with the threads it has. A worker's thread starts when the worker is first needed (see
-         * {@link #parallelism}).
+         * Makes every thread of the scheduler (workers, spares, the monitor); default: daemon threads
+         * of its own. Use it for what a framework sets up on its threads (daemon status, priority,
+         * context class loader, thread-locals), as with {@code ForkJoinPool}'s thread factory. It is
+         * given the thread's body and must return a new, unstarted platform thread that runs it,
+         * named after the scheduler ({@link #threadNamePrefix} and the processor number,
+         * {@code spare-N} or {@code monitor}) unless the factory named it (anything but
+         * {@code Thread-N}). {@link #build()} calls it once per processor and for the monitor, and
+         * throws {@link IllegalStateException} naming it when it throws or returns null, a started
+         * or a virtual thread; a spare it fails to make puts its hand-off off (counted in
+         * {@link SchedulerStats#handOffsDelayed()}, the first failure logged). Each worker's thread
+         * starts when the worker is first needed (see {@link #parallelism}).
          *
          * @param factory makes the scheduler's threads
          * @return this builder

@@ -17,7 +17,7 @@ abstract class RunStatePad0 {
 abstract class RunStateHot extends RunStatePad0 {
     volatile int state;            // RUNNING..TERMINATED; raised under the global queue's lock, read anywhere
     volatile boolean softStop;     // written once by shutdownNow when virtual threads were alive; read by workers
-    volatile boolean stopCalled;   // written by shutdownNow under the global queue's lock; read by rejected()
+    volatile boolean stopCalled;   // written by shutdownNow under the global queue's lock; read by rejected() and Joining
 }
 
 abstract class RunStatePad1 extends RunStateHot {

@@ -36,6 +36,7 @@ public final class Scheduler {
     private final StatsView stats;          // final
     private final Timers timers;            // final
     private final Spares spares;            // final
+    private final Joining joining;          // final
     private final String threadNamePrefix;  // final
     private final Thread.UncaughtExceptionHandler handler;          // final; null: the worker thread's own
     private final ThreadFactory threadFactory;                      // final; null: WorkerThreads, daemons
@@ -94,6 +95,7 @@ public final class Scheduler {
         this.shutdown = new Shutdown(processors, global, runState, liveVirtual, parking, spares, timers);
         this.loop = new WorkerLoop(order, timers, stealing, parking, handOff, runState, liveVirtual, idle, spares, placement,
                 handler);
+        this.joining = new Joining(this, runState);
         this.stats = new StatsView(processors, global, liveVirtual, spares, handOff, monitorView, loop, timers, idle,
                 sampleOneIn, runState);
         for (Processor p : processors) {
@@ -257,10 +259,24 @@ public final class Scheduler {
         return timers;
     }
 
+    Joining joining() {
+        return joining;
+    }
+
     // ---------------------------------------------------------------- what WorkStealingScheduler calls
 
     public int parallelism() {
         return processors.length;
+    }
+
+    /** The future {@code submit} and {@code invokeAll} run: its get(), on one of our workers, helps (see Joining). */
+    public <V> JoinableTask<V> newTaskFor(Callable<V> callable) {
+        return new JoinableTask<>(joining, callable);
+    }
+
+    /** As {@link #newTaskFor(Callable)}, for a Runnable and its result. */
+    public <V> JoinableTask<V> newTaskFor(Runnable runnable, V result) {
+        return new JoinableTask<>(joining, runnable, result);
     }
 
     /** Accepts a task or throws {@link RejectedExecutionException}; the caller checked for null. */

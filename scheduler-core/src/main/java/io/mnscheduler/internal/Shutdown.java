@@ -117,15 +117,41 @@ final class Shutdown {
         for (Processor p : processors) {
             stopProcessor(p);
         }
+        interruptWithoutProcessor();
         wakeEveryone();
         List<Runnable> unstarted = new ArrayList<>();
         for (Processor p : processors) {
             drainProcessor(p, unstarted, true);
         }
         global.drainTo(unstarted);
-        SampledTask.unwrapAll(unstarted);
+        keepUnclaimed(unstarted);
         unstarted.addAll(delayed);
         return unstarted;
+    }
+
+    /**
+     * Unwraps sampled entries, and leaves out the futures a waiter ran inline (or runs now): their
+     * entries were left in the queues as empty runs. Every future handed back is marked so here,
+     * and no waiter runs it afterwards (JoinableTask: one CAS decides between the queue entry, a
+     * waiter and this drain).
+     */
+    private static void keepUnclaimed(List<Runnable> drained) {
+        SampledTask.unwrapAll(drained);
+        drained.removeIf(t -> t instanceof JoinableTask<?> j && !j.handBack());
+    }
+
+    /**
+     * Interrupts the workers running a task without a processor (handed off while they blocked or
+     * waited for another task): stopProcessor interrupts only each processor's holder, and a task
+     * waiting for a future that this shutdownNow hands back would otherwise wait for ever.
+     */
+    private void interruptWithoutProcessor() {
+        for (Worker w : spares.running()) {
+            Runnable current = w.current; // racy reads: at worst a worker between tasks is interrupted, which its next task clears
+            if (w.processor == null && current != null && !liveVirtual.contains(current)) {
+                w.thread.interrupt(); // a carrier's virtual thread was interrupted as a thread of its own
+            }
+        }
     }
 
     private void wakeEveryone() {
@@ -168,12 +194,13 @@ final class Shutdown {
                 w.thread.interrupt();
             }
         }
+        interruptWithoutProcessor();
         List<Runnable> drained = new ArrayList<>();
         for (Processor p : processors) {
             drainProcessor(p, drained, false); // the processors run on: their owners keep their yield lists
         }
         global.drainTo(drained);
-        SampledTask.unwrapAll(drained); // before the registry lookup, which knows continuations by themselves
+        keepUnclaimed(drained); // unwrapped before the registry lookup, which knows continuations by themselves
         List<Runnable> unstarted = new ArrayList<>();
         for (Runnable r : drained) {
             if (liveVirtual.contains(r)) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 final class Spares {
     private final Object lock = new Object();
     private final ArrayList<Worker> parked = new ArrayList<>(); // guarded by lock; a stack
+    private final java.util.Set<Worker> running = java.util.concurrent.ConcurrentHashMap.newKeySet(); // workers whose thread runs
     private final int cap;                                       // final
     private int threads;                                         // guarded by lock
     private int peak;                                            // guarded by lock
@@ -72,7 +73,23 @@ final class Spares {
         }
     }
 
-    /** A worker thread ended. */
+    /** Worker {@code w}'s thread began to run; it stays in {@link #running} until {@link #exited(Worker)}. */
+    void started(Worker w) {
+        running.add(w);
+    }
+
+    /** Worker {@code w}'s thread ended. */
+    void exited(Worker w) {
+        running.remove(w);
+        exited();
+    }
+
+    /** The workers whose threads run now; for shutdownNow, which interrupts those running a task without a processor. */
+    java.util.Set<Worker> running() {
+        return running;
+    }
+
+    /** A worker thread ended, or a thread counted for a spare was never started. */
     void exited() {
         synchronized (lock) {
             threads--;

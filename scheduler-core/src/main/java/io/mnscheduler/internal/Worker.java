@@ -31,6 +31,7 @@ abstract class WorkerFields {
     boolean searching;                     // this worker only: counted as searching in Idle
     int random;                            // this worker only: xorshift state for victim order
     int untilSample;                       // this worker only: its submissions until the next one timed (SampledTask)
+    int helpDepth;                         // this worker only: awaited tasks it is running inline, nested (Joining)
     Runnable current;                      // written by this worker around each task; read racily by shutdownNow
     final IdleStrategy idleStrategy;       // final; null: park as soon as the steal rounds fail
 

@@ -79,6 +79,7 @@ final class WorkerLoop {
     /** The body of worker {@code w}'s thread. */
     void run(Worker w) {
         w.tid = ThreadStates.currentTid();
+        spares.started(w);
         try {
             if (w.startsParked && !parking.awaitFirstWakeUp(w, w.processor)) {
                 return; // stopped before it was ever needed
@@ -278,7 +279,7 @@ final class WorkerLoop {
             timers.close(p); // empty unless shutdownNow drains it: no timer can be set on it any more
             idle.exit(w.searching); // the processor leaves with its worker
         }
-        spares.exited();
+        spares.exited(w);
         if (p == null) { // a spare, or a worker that lost its processor: its keep-alive ran out, or shutdown
             SpareWorkerExitEvent.emit(runState.name, w.thread.getName(), spares.threads());
         }
