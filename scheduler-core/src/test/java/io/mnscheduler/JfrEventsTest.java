@@ -78,9 +78,10 @@ class JfrEventsTest {
 
     @Test
     void aBlockedTaskGivesAHandOffWithItsStackAndASpareStart() throws Exception {
+        CountDownLatch started = new CountDownLatch(1), release = new CountDownLatch(1);
         try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(1).name("jfr-handoff")
-                .preemptionTick(Duration.ofMillis(1)).spareKeepAlive(Duration.ofMillis(50)).build()) {
-            CountDownLatch started = new CountDownLatch(1), release = new CountDownLatch(1);
+                .preemptionTick(Duration.ofMillis(1)).spareKeepAlive(Duration.ofMillis(50)).build();
+             AutoCloseable unblock = release::countDown) { // closed first: a failed assertion cannot hang close()
             s.execute(() -> awaitRelease(started, release));
             assertTrue(started.await(60, TimeUnit.SECONDS));
             Future<?> behind = s.submit(() -> { });
@@ -99,8 +100,6 @@ class JfrEventsTest {
             assertEquals(0, spare.getInt("processor"));
             assertTrue(spare.getThread("spare").getJavaName().startsWith("jfr-handoff-worker-spare-"));
             assertTrue(spare.getInt("workerThreads") >= 2);
-            RecordedEvent request = awaitEvent("PreemptionRequest", "jfr-handoff", e -> true);
-            assertEquals(0, request.getInt("processor"));
             release.countDown();
             RecordedEvent exit = awaitEvent("SpareWorkerExit", "jfr-handoff", e -> true); // keep-alive 50 ms
             assertTrue(exit.getString("worker").startsWith("jfr-handoff-worker-"), exit.getString("worker"));
@@ -109,9 +108,10 @@ class JfrEventsTest {
 
     @Test
     void blockingAndCheckpointAreTheirOwnReasons() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1), release = new CountDownLatch(1);
         try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(1).name("jfr-reasons")
-                .preemptionTick(Duration.ofMillis(1)).build()) {
-            CountDownLatch inside = new CountDownLatch(1), release = new CountDownLatch(1);
+                .preemptionTick(Duration.ofMillis(1)).build();
+             AutoCloseable unblock = release::countDown) {
             s.execute(() -> WorkStealingScheduler.blocking(() -> awaitRelease(inside, release)));
             assertTrue(inside.await(60, TimeUnit.SECONDS));
             s.submit(() -> { }).get(60, TimeUnit.SECONDS);
@@ -129,6 +129,9 @@ class JfrEventsTest {
             });
             assertTrue(spinning.await(60, TimeUnit.SECONDS));
             s.submit(() -> { }).get(60, TimeUnit.SECONDS);
+            RecordedEvent request = awaitEvent("PreemptionRequest", "jfr-reasons", e -> true); // a running task's
+            assertEquals(0, request.getInt("processor"));
+            assertTrue(request.getLong("runTime") >= Duration.ofMillis(1).toNanos(), "a whole tick");
             RecordedEvent checkpoint = awaitEvent("HandOff", "jfr-reasons", e -> e.getString("reason").equals("checkpoint()"));
             assertTrue(checkpoint.getString("taskStack").startsWith("at io.mnscheduler.WorkStealingScheduler.checkpoint"),
                     checkpoint.getString("taskStack"));
@@ -137,9 +140,10 @@ class JfrEventsTest {
 
     @Test
     void theCapGivesHandOffDelayed() throws Exception {
+        CountDownLatch started = new CountDownLatch(1), release = new CountDownLatch(1);
         try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(1).maxWorkers(1).name("jfr-cap")
-                .preemptionTick(Duration.ofMillis(1)).build()) {
-            CountDownLatch started = new CountDownLatch(1), release = new CountDownLatch(1);
+                .preemptionTick(Duration.ofMillis(1)).build();
+             AutoCloseable unblock = release::countDown) {
             s.execute(() -> awaitRelease(started, release));
             assertTrue(started.await(60, TimeUnit.SECONDS));
             Future<?> behind = s.submit(() -> { });

@@ -215,6 +215,11 @@ final class HandOff {
         return handOffsDelayed.get();
     }
 
+    /** The cap on worker threads. */
+    int maxWorkers() {
+        return spares.cap();
+    }
+
     /** See {@code WorkStealingScheduler.preemptionRequested()}. */
     static boolean preemptionRequested() {
         Worker w = Worker.current();

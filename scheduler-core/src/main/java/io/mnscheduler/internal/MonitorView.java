@@ -2,9 +2,13 @@ package io.mnscheduler.internal;
 
 import io.mnscheduler.internal.idle.Idle;
 import io.mnscheduler.internal.jfr.HandOffEvent.Reason;
+import io.mnscheduler.internal.jfr.TaskStacks;
+import io.mnscheduler.internal.jfr.ThreadStates;
 import io.mnscheduler.internal.jfr.PreemptionRequestEvent;
 import io.mnscheduler.internal.monitor.Monitor;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.mnscheduler.internal.Processor.BLOCKING;
@@ -32,12 +36,22 @@ final class MonitorView implements Monitor.Target {
     private final Idle<Worker> idle;        // final
     private final RunState runState;        // final
     private final AtomicLong preemptionRequests = new AtomicLong(); // RMW by the monitor
+    private final AtomicLong capStalls = new AtomicLong();          // RMW by the monitor; read by stats
+    private final long[] cpuAtRequest;     // monitor thread only: the worker's CPU time at the preemption request; -1 unknown
+    private final long[] nanosAtRequest;   // monitor thread only: when that was read
+    private int loggedStall;               // monitor thread only: the processors' words when the stall was last logged; 0: none
+    private int seenStall;                 // monitor thread only: the processors' words at the last look that saw a stall; 0: none
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final boolean CPU_TIME = THREADS.isThreadCpuTimeSupported();
+    private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
 
     MonitorView(Processor[] processors, HandOff handOff, Idle<Worker> idle, RunState runState) {
         this.processors = processors;
         this.handOff = handOff;
         this.idle = idle;
         this.runState = runState;
+        this.cpuAtRequest = new long[processors.length];
+        this.nanosAtRequest = new long[processors.length];
     }
 
     @Override
@@ -85,12 +99,99 @@ final class MonitorView implements Monitor.Target {
         Processor p = processors[i];
         p.preempt = true;
         preemptionRequests.incrementAndGet();
+        cpuAtRequest[i] = cpuTime(p.owner.thread);
+        nanosAtRequest[i] = System.nanoTime();
         PreemptionRequestEvent.emit(runState.name, i, ranNanos, p.owner.thread);
     }
 
+    /**
+     * The owner's thread, inside a task: PARKED when Java says it waits, BLOCKED_IN_KERNEL when
+     * Java says RUNNABLE but Linux says it sleeps ({@code S}) or waits for I/O ({@code D}) in a
+     * system call; null otherwise, or where the kernel state cannot be read.
+     */
     @Override
-    public void handOff(int i, int expectedWord, boolean blockingSection, long ranNanos) {
-        handOff.handOff(processors[i], expectedWord, blockingSection ? Reason.BLOCKING : Reason.RAN_TOO_LONG, ranNanos);
+    public Reason waiting(int i) {
+        Worker w = processors[i].owner;
+        Thread.State s = w.thread.getState();
+        if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.BLOCKED) {
+            return Reason.PARKED;
+        }
+        char k = s == Thread.State.RUNNABLE ? ThreadStates.kernelState(w.tid) : ThreadStates.UNKNOWN;
+        return k == 'S' || k == 'D' ? Reason.BLOCKED_IN_KERNEL : null;
+    }
+
+    @Override
+    public void handOff(int i, int expectedWord, Reason reason, long ranNanos) {
+        if (reason == Reason.RAN_TOO_LONG && !progressed(i)) {
+            return; // runnable, but the OS does not run it: the CPU is the bottleneck, and a spare would not help
+        }
+        handOff.handOff(processors[i], expectedWord, reason, ranNanos);
+    }
+
+    /**
+     * Whether processor {@code i}'s worker ran on a CPU for at least a quarter of the time since
+     * the preemption request; true when CPU time cannot be read.
+     */
+    private boolean progressed(int i) {
+        long before = cpuAtRequest[i];
+        long now = cpuTime(processors[i].owner.thread);
+        if (before < 0 || now < 0) {
+            return true;
+        }
+        long wall = System.nanoTime() - nanosAtRequest[i];
+        return now - before >= wall / 4;
+    }
+
+    private static long cpuTime(Thread t) {
+        return CPU_TIME ? THREADS.getThreadCpuTime(t.threadId()) : -1L; // -1 for a thread that ended
+    }
+
+    @Override
+    public long handOffsDelayed() {
+        return handOff.handOffsDelayed();
+    }
+
+    /**
+     * Every processor's task waits while hand-offs wait at the cap: nothing can run until one of
+     * them returns (Go's "all goroutines are asleep"). Logged once per situation (the processors'
+     * words, which change with every task and hand-off), with each waiting worker's stack.
+     */
+    @Override
+    public void allWaitingAtCap() {
+        int[] words = new int[processors.length];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = processors[i].state;
+        }
+        int signature = java.util.Arrays.hashCode(words) | 1;
+        if (signature != seenStall) {
+            seenStall = signature; // the same situation must hold at two looks in a row: a snapshot can be torn
+            return;
+        }
+        if (signature == loggedStall) {
+            return;
+        }
+        loggedStall = signature;
+        capStalls.incrementAndGet();
+        StringBuilder b = new StringBuilder("Scheduler ").append(runState.name).append(": every processor's task is")
+                .append(" blocked or waiting, and hand-offs wait: maxWorkers (").append(handOff.maxWorkers())
+                .append(") worker threads exist, or no more could be made; nothing queued can run until one of these tasks returns (raise")
+                .append(" maxWorkers, or wait outside the scheduler's tasks):");
+        for (Processor p : processors) {
+            Thread t = p.owner.thread;
+            b.append("\n  processor ").append(p.id).append(", ").append(t.getName()).append(" (").append(t.getState())
+                    .append("):\n").append(TaskStacks.of(t).indent(4).stripTrailing());
+        }
+        LOG.log(System.Logger.Level.WARNING, b.toString());
+    }
+
+    @Override
+    public void notAllWaitingAtCap() {
+        loggedStall = 0;
+        seenStall = 0;
+    }
+
+    long capStalls() {
+        return capStalls.get();
     }
 
     @Override

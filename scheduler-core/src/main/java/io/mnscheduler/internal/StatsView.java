@@ -196,6 +196,11 @@ public final class StatsView {
         return handOff.handOffs();
     }
 
+    /** Times every processor's task waited while hand-offs waited at the cap (each logged once). */
+    public long capStalls() {
+        return monitorView.capStalls();
+    }
+
     /** Hand-offs put off because the worker cap was reached. */
     public long handOffsDelayed() {
         return handOff.handOffsDelayed();

@@ -5,13 +5,18 @@ import jdk.jfr.Description;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
+import jdk.jfr.Throttle;
 
-/** A hand-off was put off: the worker cap was reached with no spare parked, or no thread could be made. */
+/**
+ * A hand-off was put off: the worker cap was reached with no spare parked, or no thread could be
+ * made. The monitor retries every look while work waits, so this is throttled by default.
+ */
 @Name("io.mnscheduler.HandOffDelayed")
 @Label("Hand-off Delayed")
 @Category("mn-scheduler")
 @Description("A hand-off was put off because the worker cap (maxWorkers) was reached, or no thread could be made")
 @StackTrace(false)
+@Throttle("100/s")
 public final class HandOffDelayedEvent extends jdk.jfr.Event {
     @Label("Scheduler")
     public String scheduler;
