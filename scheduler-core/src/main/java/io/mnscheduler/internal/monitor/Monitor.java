@@ -19,9 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  * processor's state word, from the exact word seen, so a task that returned in the meantime keeps
  * its processor.
  *
- * <p>How often it looks: every {@link #MAX_FAST_LOOK_NANOS} (a tenth of a tick, at least 50 µs) while
- * work waits behind a running task, so a waiting task is noticed within a few milliseconds, well
- * under a tick; every tick (at most {@link #MAX_BUSY_LOOK_NANOS}) while tasks run and nothing waits;
+ * <p>How often it looks: every tenth of a tick (at most {@link #MAX_FAST_LOOK_NANOS}, at least 50 µs)
+ * while a task seen at two looks holds up work, so a task that waits is handed off within a tick
+ * and two fast looks of starting to hold up work, where two ticks were needed before; every tick
+ * (at most {@link #MAX_BUSY_LOOK_NANOS}) otherwise while tasks run;
  * run times are measured from the clock, so looking more often changes no deadline. (Go's sysmon
  * starts at 20 µs because it retakes processors from system calls after 20 µs; on 2 cores a monitor
  * waking every 20 µs took a core from the woken workers.) When every processor is parked it keeps
@@ -151,7 +152,7 @@ public final class Monitor implements Runnable {
         while (!target.terminated()) {
             int parked = 0;
             int stuck = 0; // processors whose task waits, or blocks, with work behind it
-            boolean behind = false;
+            boolean behind = false; // a task seen at two looks holds up work: look again within a fast look
             long delayedBefore = target.handOffsDelayed();
             long now = System.nanoTime(); // one clock read a look: run times are measured from looks
             for (int p = 0; p < lastTick.length; p++) {
@@ -169,7 +170,6 @@ public final class Monitor implements Runnable {
                     requestedAt[p] = NOT_REQUESTED;
                     firstSeen[p] = now;
                     waitingLooks[p] = 0;
-                    behind |= target.workWaiting(p); // look again soon: it may wait right away
                     continue; // a new task since the last look: give it a whole tick
                 }
                 if (!target.workWaiting(p)) {
@@ -192,7 +192,11 @@ public final class Monitor implements Runnable {
             } else if (parked < lastTick.length) {
                 idleLooks = 0;
                 idleSleep = busyLookNanos;
-                LockSupport.parkNanos(this, busyLookNanos); // work that comes behind a waiting task is seen within this
+                // Not sooner for a new task with work behind it: under load almost every look sees one,
+                // and a fast look after each (1,000 wake-ups a second) cost a 2-core machine 5-15% of
+                // spawn_many_local's throughput. So a task that waits is seen within a tick and two
+                // fast looks, not within two ticks as before.
+                LockSupport.parkNanos(this, busyLookNanos);
             } else if (++idleLooks < IDLE_LOOKS_BEFORE_DEEP_SLEEP) {
                 LockSupport.parkNanos(this, idleSleep); // no one wakes us in this stage: we look now and then
                 idleSleep = idleSleep > maxIdleSleep / 2 ? maxIdleSleep : 2 * idleSleep;
