@@ -4,8 +4,9 @@ import java.util.ArrayList;
 
 /**
  * The worker threads: how many there are (never more than the cap) and the spares among them,
- * parked and waiting to be given a processor. All under one lock; it is taken only on hand-offs and
- * when a worker starts or leaves, never on the per-task path.
+ * parked and waiting to be given a processor, under one lock taken only on hand-offs and when a
+ * worker starts or leaves, never on the per-task path; and the workers whose threads run, a
+ * concurrent set written at a thread's start and end, read by shutdownNow.
  */
 final class Spares {
     private final Object lock = new Object();
