@@ -104,20 +104,12 @@ final class MonitorView implements Monitor.Target {
         PreemptionRequestEvent.emit(runState.name, i, ranNanos, p.owner.thread);
     }
 
-    /**
-     * The owner's thread, inside a task: PARKED when Java says it waits, BLOCKED_IN_KERNEL when
-     * Java says RUNNABLE but Linux says it sleeps ({@code S}) or waits for I/O ({@code D}) in a
-     * system call; null otherwise, or where the kernel state cannot be read.
-     */
+    /** The owner's thread, inside a task: see {@link Reason#waiting}; /proc is read only for a RUNNABLE one. */
     @Override
     public Reason waiting(int i) {
         Worker w = processors[i].owner;
         Thread.State s = w.thread.getState();
-        if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.BLOCKED) {
-            return Reason.PARKED;
-        }
-        char k = s == Thread.State.RUNNABLE ? ThreadStates.kernelState(w.tid) : ThreadStates.UNKNOWN;
-        return k == 'S' || k == 'D' ? Reason.BLOCKED_IN_KERNEL : null;
+        return Reason.waiting(s, s == Thread.State.RUNNABLE ? ThreadStates.kernelState(w.tid) : ThreadStates.UNKNOWN);
     }
 
     @Override

@@ -64,6 +64,19 @@ public final class HandOffEvent extends jdk.jfr.Event {
             this.text = text;
         }
 
+        /**
+         * How a task's thread waits, from its Java state and its kernel state letter
+         * ({@link ThreadStates#kernelState}): PARKED when Java says WAITING, TIMED_WAITING or
+         * BLOCKED; BLOCKED_IN_KERNEL when Java says RUNNABLE and the kernel {@code S} (asleep in
+         * a system call) or {@code D} (waiting for I/O); null when it runs, or may.
+         */
+        public static Reason waiting(Thread.State java, char kernel) {
+            if (java == Thread.State.WAITING || java == Thread.State.TIMED_WAITING || java == Thread.State.BLOCKED) {
+                return PARKED;
+            }
+            return java == Thread.State.RUNNABLE && (kernel == 'S' || kernel == 'D') ? BLOCKED_IN_KERNEL : null;
+        }
+
         @Override
         public String toString() {
             return text;
@@ -88,15 +101,8 @@ public final class HandOffEvent extends jdk.jfr.Event {
         }
         Thread.State javaState = worker.getState();
         char kernel = ThreadStates.kernelState(tid);
-        Reason reason = suspected;
-        if (suspected == Reason.RAN_TOO_LONG) {
-            if (javaState == Thread.State.WAITING || javaState == Thread.State.TIMED_WAITING
-                    || javaState == Thread.State.BLOCKED) {
-                reason = Reason.PARKED;
-            } else if (kernel == 'S' || kernel == 'D') {
-                reason = Reason.BLOCKED_IN_KERNEL;
-            }
-        }
+        Reason waiting = Reason.waiting(javaState, kernel);
+        Reason reason = suspected == Reason.RAN_TOO_LONG && waiting != null ? waiting : suspected;
         e.scheduler = scheduler;
         e.processor = processor;
         e.reason = reason.toString();
