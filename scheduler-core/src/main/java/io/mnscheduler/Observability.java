@@ -249,6 +249,7 @@ final class Observability {
         @Override public long getPreemptionRequests() { return view.preemptionRequests(); }
         @Override public long getHandOffs() { return view.handOffs(); }
         @Override public long getHandOffsDelayed() { return view.handOffsDelayed(); }
+        @Override public long getHandOffsDeclined() { return view.handOffsDeclined(); }
         @Override public int getLiveVirtualThreads() { return view.liveVirtualThreads(); }
         @Override public int getMountedVirtualThreads() { return view.mountedVirtualThreads(); }
         @Override public int getQueuedVirtualThreads() { return view.queuedVirtualThreads(); }

@@ -29,6 +29,9 @@ import java.util.Objects;
  * @param preemptionRequests times the monitor asked a long-running task to yield
  * @param handOffs         times a processor went from a blocked or long-running task's worker to a spare
  * @param handOffsDelayed  hand-offs put off because the worker cap was reached or no thread could be made
+ * @param handOffsDeclined preemption requests whose hand-off was declined because the worker's thread, though
+ *                         runnable, barely ran on a CPU since the request (under a quarter of the time): the machine is
+ *                         overloaded or the container throttled, and another thread could not run either
  * @param capStalls        times every processor's task was found blocked or waiting while hand-offs waited at the
  *                         cap, each logged once as a warning with the workers' stacks
  * @param workerThreads    worker threads now, spares included (a processor's worker counts from {@code build()},
@@ -51,7 +54,8 @@ import java.util.Objects;
 public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOperations, long overflows,
                              long globalPolls, long runnextHits, long parks, long unparks,
                              int localQueueDepth, int globalQueueDepth, int liveVirtualThreads,
-                             long preemptionRequests, long handOffs, long handOffsDelayed, long capStalls,
+                             long preemptionRequests, long handOffs, long handOffsDelayed, long handOffsDeclined,
+                             long capStalls,
                              int workerThreads, int peakWorkerThreads,
                              long delayedTasks, long timersFired, long timersCancelled,
                              int runningProcessors, int searchingWorkers, int parkedProcessors,
@@ -126,7 +130,7 @@ public record SchedulerStats(long tasksExecuted, long tasksStolen, long stealOpe
         }
         return new SchedulerStats(executed, stolen, steals, overflows, polls, runnext, parks, unparks,
                 depth, view.globalDepth(), view.liveVirtualThreads(), view.preemptionRequests(), view.handOffs(),
-                view.handOffsDelayed(), view.capStalls(), threads, view.peakWorkerThreads(), view.delayedTasks(), view.timersFired(),
+                view.handOffsDelayed(), view.handOffsDeclined(), view.capStalls(), threads, view.peakWorkerThreads(), view.delayedTasks(), view.timersFired(),
                 view.timersCancelled(), view.runningProcessors(), view.searchingWorkers(), view.parkedProcessors(),
                 held, Math.max(0, threads - held), busy, new LatencyHistogram(buckets, latencySum, view.sampleOneIn()),
                 list);

@@ -129,6 +129,14 @@ public interface WorkStealingSchedulerMXBean {
     long getHandOffsDelayed();
 
     /**
+     * Hand-offs of long-running tasks declined so far, because the worker's thread, though runnable,
+     * was barely given a CPU since it was asked to yield (the machine is overloaded).
+     *
+     * @return hand-offs declined so far, one per preemption request at most
+     */
+    long getHandOffsDeclined();
+
+    /**
      * Virtual threads carried by the scheduler, started and not yet ended.
      *
      * @return virtual threads carried by the scheduler, started and not yet ended

@@ -20,6 +20,11 @@ import java.util.concurrent.TimeUnit;
 public enum Peer {
     /** mn-scheduler with its defaults. */
     MN("mn", "mn-scheduler"),
+    /**
+     * mn-scheduler running each task on a virtual thread of its own (a thread-per-task executor over
+     * its virtual threads): a task that waits unmounts instead of holding a worker. Join benchmarks only.
+     */
+    MN_VIRTUAL("mn-vt", "mn-scheduler, a virtual thread per task"),
     /** {@code new ForkJoinPool(n)}: LIFO local queues. */
     FJP("fjp", "ForkJoinPool"),
     /** {@code ForkJoinPool} in asyncMode (FIFO local queues), as the JDK's virtual-thread scheduler uses it. */
@@ -81,6 +86,13 @@ public enum Peer {
             case MN -> {
                 WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(workers).build();
                 yield new Pool(this, s, s, s::virtualThreadBuilder);
+            }
+            case MN_VIRTUAL -> {
+                WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(workers).build();
+                // The per-task executor owns nothing but its threads, which are the scheduler's: closing
+                // the scheduler closes everything.
+                ExecutorService perTask = Executors.newThreadPerTaskExecutor(s.virtualThreadBuilder().factory());
+                yield new Pool(this, perTask, s, s::virtualThreadBuilder);
             }
             case FJP -> forkJoin(new ForkJoinPool(workers));
             case FJP_ASYNC -> forkJoin(new ForkJoinPool(workers, ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, true));

@@ -58,6 +58,36 @@ class WorkloadsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"mn", "mn-vt", "fjp", "fjp-async"})
+    void joinWorkloadsFinishWithTheRightAnswersOnPoolsThatCanWait(String peer) throws Exception {
+        try (Peer.Pool pool = Peer.of(peer).open(2)) {
+            assertEquals(Workloads.fibExpected(12), JoinWorkloads.fibSubmit(pool.executor(), 12, 120));
+            assertEquals(Workloads.fibExpected(8), JoinWorkloads.fibCompletable(pool.executor(), 8, 120));
+        }
+        try (Peer.Pool pool = Peer.of(peer).open(peer.startsWith("fjp") ? 2 : 1)) { // ForkJoinPool(1) deadlocks here
+            for (int i = 0; i < 3; i++) {
+                JoinWorkloads.waitBehind(pool.executor(), 120);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fjp", "fixed"})
+    void aDeadlockedPoolIsReportedAndLeftAbleToShutDown(String peer) throws Exception {
+        try (Peer.Pool pool = Peer.of(peer).open(1)) {
+            org.junit.jupiter.api.Assertions.assertThrows(JoinWorkloads.Deadlocked.class,
+                    () -> JoinWorkloads.waitBehind(pool.executor(), 1));
+        }
+        try (Peer.Pool pool = Peer.of("fixed").open(2)) {
+            JoinWorkloads.Deadlocked d = org.junit.jupiter.api.Assertions.assertThrows(JoinWorkloads.Deadlocked.class,
+                    () -> JoinWorkloads.fibCompletable(pool.executor(), 10, 1));
+            org.junit.jupiter.api.Assertions.assertTrue(d.getMessage().contains("completable_join"), d.getMessage());
+            org.junit.jupiter.api.Assertions.assertThrows(JoinWorkloads.Deadlocked.class,
+                    () -> JoinWorkloads.fibSubmit(pool.executor(), 10, 1));
+        } // close() fails the test if the deadlocked workers did not unwind
+    }
+
     @org.junit.jupiter.api.Test
     void theExpectedAnswersAreTheKnownOnes() {
         assertEquals(499_999_500_000L, Workloads.skynetExpected(1_000_000));

@@ -36,6 +36,8 @@ final class MonitorView implements Monitor.Target {
     private final Idle<Worker> idle;        // final
     private final RunState runState;        // final
     private final AtomicLong preemptionRequests = new AtomicLong(); // RMW by the monitor
+    private final AtomicLong handOffsDeclined = new AtomicLong();   // RMW by the monitor thread, read by stats()
+    private final boolean[] declined;      // monitor thread only: a hand-off of this preemption request was declined
     private final AtomicLong capStalls = new AtomicLong();          // RMW by the monitor; read by stats
     private final long[] cpuAtRequest;     // monitor thread only: the worker's CPU time at the preemption request; -1 unknown
     private final long[] nanosAtRequest;   // monitor thread only: when that was read
@@ -51,6 +53,7 @@ final class MonitorView implements Monitor.Target {
         this.idle = idle;
         this.runState = runState;
         this.cpuAtRequest = new long[processors.length];
+        this.declined = new boolean[processors.length];
         this.nanosAtRequest = new long[processors.length];
     }
 
@@ -101,6 +104,7 @@ final class MonitorView implements Monitor.Target {
         preemptionRequests.incrementAndGet();
         cpuAtRequest[i] = cpuTime(p.owner.thread);
         nanosAtRequest[i] = System.nanoTime();
+        declined[i] = false;
         PreemptionRequestEvent.emit(runState.name, i, ranNanos, p.owner.thread);
     }
 
@@ -115,7 +119,13 @@ final class MonitorView implements Monitor.Target {
     @Override
     public void handOff(int i, int expectedWord, Reason reason, long ranNanos) {
         if (reason == Reason.RAN_TOO_LONG && !progressed(i)) {
-            return; // runnable, but the OS does not run it: the CPU is the bottleneck, and a spare would not help
+            // Runnable, but the OS does not run it: the CPU is the bottleneck, and a spare would not
+            // help. Counted once per preemption request; the monitor asks again at its next look.
+            if (!declined[i]) {
+                declined[i] = true;
+                handOffsDeclined.incrementAndGet();
+            }
+            return;
         }
         handOff.handOff(processors[i], expectedWord, reason, ranNanos);
     }
@@ -180,6 +190,10 @@ final class MonitorView implements Monitor.Target {
     public void notAllWaitingAtCap() {
         loggedStall = 0;
         seenStall = 0;
+    }
+
+    long handOffsDeclined() {
+        return handOffsDeclined.get();
     }
 
     long capStalls() {

@@ -196,7 +196,12 @@ public final class StatsView {
         return handOff.handOffs();
     }
 
-    /** Times every processor's task waited while hand-offs waited at the cap (each logged once). */
+    /** See {@link io.mnscheduler.SchedulerStats#handOffsDeclined()}. */
+    public long handOffsDeclined() {
+        return monitorView.handOffsDeclined();
+    }
+
+    /** See {@link io.mnscheduler.SchedulerStats#capStalls()}. */
     public long capStalls() {
         return monitorView.capStalls();
     }

@@ -33,6 +33,8 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@code executor.completed}</td><td>function counter</td><td>tasks run</td></tr>
  *   <tr><td>{@code executor.handoffs}</td><td>function counter</td><td>processors handed to a spare worker</td></tr>
  *   <tr><td>{@code executor.handoffs.delayed}</td><td>function counter</td><td>hand-offs put off at the worker cap</td></tr>
+ *   <tr><td>{@code executor.handoffs.declined}</td><td>function counter</td><td>hand-offs of long-running tasks declined
+ *       because their threads barely got a CPU (an overloaded machine)</td></tr>
  *   <tr><td>{@code executor.preemptions}</td><td>function counter</td><td>preemption requests</td></tr>
  *   <tr><td>{@code executor.busy}</td><td>function counter</td><td>seconds the workers were awake, summed over processors</td></tr>
  *   <tr><td>{@code executor.delayed}</td><td>gauge</td><td>scheduled tasks waiting for their time</td></tr>
@@ -109,6 +111,8 @@ public final class WorkStealingSchedulerMetrics implements MeterBinder {
         counter(registry, "executor.handoffs", "handoffs", "Processors handed to a spare worker", s -> s.stats().handOffs());
         counter(registry, "executor.handoffs.delayed", "handoffs", "Hand-offs put off at the worker cap",
                 s -> s.stats().handOffsDelayed());
+        counter(registry, "executor.handoffs.declined", "handoffs",
+                "Hand-offs of long-running tasks declined because their threads barely got a CPU", s -> s.stats().handOffsDeclined());
         counter(registry, "executor.preemptions", "requests", "Preemption requests the monitor made",
                 s -> s.stats().preemptionRequests());
         counter(registry, "executor.busy", "seconds", "Time the workers were awake, summed over the processors",

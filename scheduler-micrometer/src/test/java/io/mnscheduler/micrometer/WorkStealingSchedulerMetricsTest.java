@@ -48,7 +48,7 @@ class WorkStealingSchedulerMetricsTest {
             assertEquals(2.0, value(registry, "executor.parallelism"));
             assertEquals(0.0, value(registry, "executor.completed"));
             for (String name : new String[]{"executor.steals", "executor.queued", "executor.active", "executor.running",
-                    "executor.pool.size", "executor.handoffs", "executor.handoffs.delayed", "executor.preemptions",
+                    "executor.pool.size", "executor.handoffs", "executor.handoffs.delayed", "executor.handoffs.declined", "executor.preemptions",
                     "executor.busy", "executor.delayed", "executor.virtual.threads"}) {
                 assertNotNull(registry.find(name).tags("name", "metered", "app", "test").meter(), name);
             }

@@ -75,7 +75,8 @@ public final class Results {
                 continue;
             }
             JsonObject params = run.getAsJsonObject("params");
-            int workers = Integer.parseInt(params.get("workers").getAsString());
+            // wait_behind sizes its pools itself, by its own parameter
+            int workers = Integer.parseInt(params.get(params.has("parallelism") ? "parallelism" : "workers").getAsString());
             JsonObject primary = run.getAsJsonObject("primaryMetric");
             double error = primary.get("scoreError").isJsonPrimitive() ? primary.get("scoreError").getAsDouble() : Double.NaN;
             String unit = primary.get("scoreUnit").getAsString();
@@ -101,6 +102,16 @@ public final class Results {
                     Double.NaN, "% of a core", false));
             case "spawn_many_remote_busy" -> figures.add(new Figure(stem[0], "", stem[1], workers, 0, Double.NaN, "ops/s", true,
                     "starved: the outside tasks did not all run in " + o.get("waitedSeconds").getAsLong() + " s"));
+            case "blocking_join", "completable_join", "wait_behind" -> {
+                if (o.has("deadlockedSeconds")) {
+                    figures.add(new Figure(stem[0], "", stem[1], workers, 0, Double.NaN, "ops/s", true,
+                            "deadlocked: not finished in " + o.get("deadlockedSeconds").getAsLong() + " s"));
+                }
+                if (o.has("threads")) {
+                    figures.add(new Figure(stem[0], "threads", stem[1], workers, o.get("threads").getAsDouble(), Double.NaN,
+                            "threads", false));
+                }
+            }
             default -> throw new IOException(f + ": unknown side result " + stem[0]);
         }
     }
