@@ -17,7 +17,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Virtual threads carried by each peer: Tokio's yield_many and ping_pong (plus
  * ping_pong over rendezvous channels), and skynet with 1,000,000
- * leaf virtual threads. {@code jdk} is the JDK's own scheduler; the other pools carry virtual threads
+ * leaf virtual threads; {@code virtual_spawn_join} (20,000 virtual threads started and joined by the
+ * benchmark's platform thread: every start is an outside submission) and {@code sleep_many} (100,000
+ * virtual threads each sleeping 10 ms: every wake-up comes from the JDK's timer threads, from
+ * outside too). {@code jdk} is the JDK's own scheduler; the other pools carry virtual threads
  * through the same JDK hook mn-scheduler uses.
  */
 @State(Scope.Benchmark)
@@ -28,6 +31,9 @@ public class VirtualThreadBenchmarks {
     static final int YIELD_THREADS = 200;
     static final int YIELDS = 1_000;
     static final int PING_PONG_ROUNDS = 1_000;
+    static final int SPAWN_JOIN_THREADS = 20_000;
+    static final int SLEEPERS = 100_000;
+    static final long SLEEP_MILLIS = 10;
 
     @Param({"mn", "jdk", "fjp-async", "fixed", "kotlin"})
     public String peer;
@@ -69,5 +75,15 @@ public class VirtualThreadBenchmarks {
     public long skynet_threads() throws InterruptedException {
         return ExecutorBenchmarks.check(Workloads.skynetThreads(vt, ExecutorBenchmarks.SKYNET_LEAVES, 10),
                 Workloads.skynetExpected(ExecutorBenchmarks.SKYNET_LEAVES));
+    }
+
+    @Benchmark
+    public void virtual_spawn_join() throws InterruptedException {
+        Workloads.spawnJoin(vt, SPAWN_JOIN_THREADS);
+    }
+
+    @Benchmark
+    public void sleep_many() throws InterruptedException {
+        Workloads.sleepMany(vt, SLEEPERS, SLEEP_MILLIS);
     }
 }

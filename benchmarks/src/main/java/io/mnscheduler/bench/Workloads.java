@@ -179,6 +179,55 @@ public final class Workloads {
         }
     }
 
+    /** {@code n} virtual threads, each incrementing a counter, started and then joined by the calling (platform) thread. */
+    public static void spawnJoin(Thread.Builder.OfVirtual vt, int n) throws InterruptedException {
+        AtomicInteger ran = new AtomicInteger();
+        Thread[] all = new Thread[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = vt.start(ran::incrementAndGet);
+        }
+        joinAll(all, "virtual_spawn_join");
+        if (ran.get() != n) {
+            throw new IllegalStateException("virtual_spawn_join: " + ran.get() + " of " + n + " threads ran");
+        }
+    }
+
+    /** {@code n} virtual threads, each sleeping {@code millis} once, started and joined by the calling thread. */
+    public static void sleepMany(Thread.Builder.OfVirtual vt, int n, long millis) throws InterruptedException {
+        AtomicInteger woke = new AtomicInteger();
+        Thread[] all = new Thread[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = vt.start(() -> {
+                try {
+                    Thread.sleep(millis);
+                    woke.incrementAndGet();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        joinAll(all, "sleep_many");
+        if (woke.get() != n) {
+            throw new IllegalStateException("sleep_many: " + woke.get() + " of " + n + " threads slept and woke");
+        }
+    }
+
+    /**
+     * spawn_many_remote from several outside threads at once: {@code producers} platform threads
+     * (started once, by {@link RemoteProducers}) each submit their share of {@code n} empty tasks.
+     */
+    public static void spawnManyRemote(RemoteProducers producers, Executor ex, int n) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicInteger left = new AtomicInteger(n);
+        Runnable leaf = () -> {
+            if (left.decrementAndGet() == 0) {
+                done.countDown();
+            }
+        };
+        producers.run(ex, leaf, n);
+        await(done, "spawn_many_remote");
+    }
+
     /** The skynet sum over {@code leaves} leaves numbered from 0: leaves * (leaves - 1) / 2. */
     public static long skynetExpected(long leaves) {
         return leaves * (leaves - 1) / 2;

@@ -23,6 +23,13 @@ class WorkloadsTest {
             Workloads.chainedSpawn(ex, 100);
             assertEquals(Workloads.skynetExpected(10_000), Workloads.skynetFutures(ex, 10_000, 10));
             assertEquals(610, Workloads.fib(ex, 15));
+            try (RemoteProducers producers = new RemoteProducers(4)) {
+                for (int i = 0; i < 3; i++) {
+                    Workloads.spawnManyRemote(producers, ex, 400);
+                }
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                        () -> Workloads.spawnManyRemote(producers, ex, 401), "not a multiple of the producers");
+            }
         }
     }
 
@@ -35,6 +42,8 @@ class WorkloadsTest {
             Workloads.pingPong(vt, 100);
             Workloads.pingPongRendezvous(vt, 100);
             assertEquals(499_500, Workloads.skynetThreads(vt, 1_000, 10));
+            Workloads.spawnJoin(vt, 500);
+            Workloads.sleepMany(vt, 500, 1);
         }
     }
 

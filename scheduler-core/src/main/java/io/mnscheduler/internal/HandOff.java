@@ -204,7 +204,7 @@ final class HandOff {
     boolean workWaiting(Processor p) {
         return p.runnext != null || !p.queue.isEmpty() || p.yieldedCount() > 0
                 || (p.timers.count != 0 && p.timers.dueHint(System.nanoTime()))
-                || (global.size() > 0 && idle.unparkedCount() >= processors.length);
+                || (!global.isEmpty() && idle.unparkedCount() >= processors.length);
     }
 
     long handOffs() {

@@ -76,7 +76,7 @@ final class Parking {
     boolean park(Worker w, Processor p) {
         p.releaseWord(word(w.epoch, PARKED));
         boolean blocks = runState.draining()
-                ? idle.prepareToPark(w, w.searching, () -> runState.hardStopped() || hasVisibleWork() || p.timers.count == 0)
+                ? idle.prepareToPark(w, w.searching, () -> runState.hardStopped() || hasStealableWork() || p.timers.count == 0)
                 : mayBlock(w);
         if (blocks) {
             p.counters.increment(Event.PARK);
@@ -154,7 +154,7 @@ final class Parking {
 
     /** Counts the worker parked unless Idle's final check sees work (or a shutdown); true: it may block. */
     boolean mayBlock(Worker w) {
-        return idle.prepareToPark(w, w.searching, () -> runState.draining() || runState.hardStopped() || hasVisibleWork());
+        return idle.prepareToPark(w, w.searching, () -> runState.draining() || runState.hardStopped() || hasStealableWork());
     }
 
     /**
@@ -163,11 +163,38 @@ final class Parking {
      * it ever searches or parks (TaskOrder's refill).
      */
     boolean hasVisibleWork() {
-        if (global.size() > 0) {
+        if (hasStealableWork()) {
             return true;
         }
         for (Processor p : processors) {
-            if (p.runnext() != null || !p.queue.isEmpty()) {
+            if (p.runnext() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Any thread: whether the global queue or some run queue holds a task right now: the work a
+     * submission announces, and so what a worker's final check before parking looks for. A runnext
+     * slot is left out: its task is its own worker's next one, which that worker takes when its task
+     * ends (or a spare does, if the monitor hands the processor off); a searcher takes it only by
+     * the way, on its last steal round. Counting it here would keep an idle worker from parking
+     * beside every task chain, each link of which sits in runnext for a moment.
+     *
+     * <p>A processor whose owner is SUBMITTING counts as holding work: its submission may be about
+     * to push a displaced task into its queue without notifying, having seen the queue non-empty
+     * before a thief (perhaps the caller) emptied it. The word is read first: once the owner has
+     * left SUBMITTING, its releasing store makes that push visible to the queue read that follows
+     * (the explorer found the schedule where reading only the queue parks the last searcher beside
+     * a pushed task).
+     */
+    boolean hasStealableWork() {
+        if (!global.isEmpty()) {
+            return true;
+        }
+        for (Processor p : processors) {
+            if (Processor.status(p.word()) == Processor.SUBMITTING || !p.queue.isEmpty()) {
                 return true;
             }
         }

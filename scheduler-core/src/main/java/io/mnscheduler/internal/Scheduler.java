@@ -79,8 +79,8 @@ public final class Scheduler {
             processors[i] = new Processor(i, queueCapacity, TaskOrder.FAIRNESS_INTERVAL);
         }
         VictimOrder[] victims = VictimOrder.forAll(parallelism, placement);
-        this.global = new InjectionQueue();
-        VirtualThreadRegistry liveVirtual = new VirtualThreadRegistry(parallelism + 1); // the last stripe: threads started off our processors
+        this.global = new InjectionQueue(parallelism);
+        VirtualThreadRegistry liveVirtual = new VirtualThreadRegistry(parallelism + Submission.OFF_PROCESSOR_STRIPES); // past the processors: threads started elsewhere
         Idle<Worker> idle = new Idle<>(parallelism);
         this.spares = new Spares(parallelism, maxWorkers);
         this.runState = new RunState(name, parallelism, liveVirtual, this::terminated);

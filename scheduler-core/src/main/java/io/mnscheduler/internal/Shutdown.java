@@ -76,7 +76,7 @@ final class Shutdown {
      * always safe: the workers then terminate the scheduler as they leave.
      */
     private boolean quiescent() {
-        if (liveVirtual.count() != 0 || global.size() != 0 || timers.pendingExactly() != 0) {
+        if (liveVirtual.count() != 0 || !global.isEmpty() || timers.pendingExactly() != 0) {
             return false; // a timer added before SHUTDOWN was written is seen here (Timers.schedule)
         }
         if (!global.everAddedWhileClosing()) {

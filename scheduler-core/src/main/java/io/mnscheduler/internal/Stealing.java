@@ -93,7 +93,7 @@ final class Stealing {
      */
     void stopSearching(Worker w) {
         w.searching = false;
-        if (idle.stopSearching() && parking.hasVisibleWork()) {
+        if (idle.stopSearching() && parking.hasStealableWork()) {
             parking.notifyWork();
         }
     }

@@ -30,7 +30,7 @@ final class Submission {
     private final Parking parking;                   // final
     private final RunState runState;                 // final
     private final VirtualThreadRegistry liveVirtual; // final
-    private final int offProcessorStripe;            // final: the registry stripe of threads started off our processors
+    private final int offProcessorStripe;            // final: the first registry stripe of threads started off our processors
     private final int sampleOneIn;                   // final: one submission in this many is timed (SampledTask); 0: none
 
     Submission(Scheduler scheduler, InjectionQueue global, TaskOrder order, Parking parking, RunState runState,
@@ -91,7 +91,14 @@ final class Submission {
         }
     }
 
-    /** The registry stripe for threads started on {@code carrier}: its processor's, or the shared last one. */
+    /**
+     * Registry stripes for threads started off the processors (by outside threads, or by workers
+     * that lost their processor): one is chosen by the starting thread's id, so outside threads
+     * starting virtual threads at once mostly take different stripe locks.
+     */
+    static final int OFF_PROCESSOR_STRIPES = 8;
+
+    /** The registry stripe for threads started on {@code carrier}: its processor's, or one of the off-processor ones. */
     private int stripeOf(Thread carrier) {
         Worker w = Worker.of(carrier);
         if (w != null && w.scheduler == scheduler) {
@@ -100,7 +107,8 @@ final class Submission {
                 return p.id;
             }
         }
-        return offProcessorStripe;
+        long h = Thread.currentThread().threadId() * 0x9E3779B97F4A7C15L; // Fibonacci hashing: consecutive ids spread
+        return offProcessorStripe + ((int) (h >>> 40) & (OFF_PROCESSOR_STRIPES - 1));
     }
 
     /**
@@ -131,13 +139,16 @@ final class Submission {
             return true;
         }
         Runnable displaced = p.runnext(); // no atomic: SUBMITTING keeps thieves out (see Processor)
-        boolean wasEmpty = displaced == null && p.queue.isEmpty();
+        boolean madeStealable = displaced != null && p.queue.isEmpty();
         p.setRunnext(SampledTask.sample(w, task, sampleOneIn)); // after the yield check, which compares the task itself
         if (displaced != null) {
             order.push(p, displaced);
         }
         p.releaseWord(running); // pairs with the CAS in Shutdown.stopProcessor: the pushes above are visible to its drain
-        if (wasEmpty) { // p held work already: the submission that gave it that work woke a worker (see the overview)
+        // Only work that became stealable wakes a worker (Tokio's rule for its LIFO slot): a task
+        // that only went into runnext is its own worker's next one, and a queue that held work
+        // already was announced by the submission that filled it (see "Idling and wake-up").
+        if (madeStealable) {
             parking.notifyWork();
         }
         return true;

@@ -70,7 +70,7 @@ final class TaskOrder {
                 c.increment(Event.RUNNEXT_HIT);
                 return t;
             }
-        } else if (global.size() != 0 && !overflowedRecently(p)) {
+        } else if (!global.isEmpty() && !overflowedRecently(p)) {
             // The streak is spent while outside work waits: the runnext task goes behind that work,
             // as Go puts a preempted goroutine on the global queue (a LIFO local queue has no back
             // to put it at). Without this, a task that keeps resubmitting itself lets the global

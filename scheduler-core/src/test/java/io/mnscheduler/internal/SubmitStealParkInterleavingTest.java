@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every interleaving, up to a preemption bound, of a worker's own submissions against a thief and
  * a worker going to park, on the real engine: the task running on processor 0 submits children
  * through the real submitLocal (runnext filled by a releasing store when empty, swapped otherwise;
- * the wake-up check skipped when processor 0 already held work, in runnext or its queue), while
+ * the wake-up check made only when a displaced task goes into an empty queue), while
  * the worker of processor 1 searches with the real search (steal rounds, the runnext steal on the
  * last round, the global poll) and parks through Idle's real final check, and the worker of
  * processor 2 sleeps from the start.
@@ -25,10 +25,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * variant the task then ends, and its worker, waiting out the thief, takes what is left as owner.
  *
  * <p>After each schedule: every child came out exactly once (stolen, taken by its owner, still on
- * processor 0, or in the global queue); and if a child is still on processor 0, where its busy
- * worker cannot run it until its task ends, some other worker is awake or was handed to a
- * submitter to wake. The second is what skipping the wake-up check must not break. Any other
- * outcome is forbidden.
+ * processor 0, or in the global queue); and if a child is still in processor 0's queue, where its
+ * busy worker cannot run it until its task ends, some other worker is awake or was handed to a
+ * submitter to wake. A child left only in processor 0's runnext slot is its own worker's next
+ * task (taken when the task ends, as the variant that ends it shows, or by a spare if the monitor
+ * hands the processor off): it needs no other worker. The second property is what skipping the
+ * wake-up check must not break. Any other outcome is forbidden.
  */
 @Tag("interleavings")
 class SubmitStealParkInterleavingTest {
@@ -102,21 +104,22 @@ class SubmitStealParkInterleavingTest {
         @Override
         public void check() {
             List<Runnable> left = new ArrayList<>();
+            busy.queue.drainTo(left);
+            boolean leftInBusyQueue = !left.isEmpty();
             Runnable r = busy.runnext;
             if (r != null) {
+                assertFalse(endsTask, "the task ended: its worker took its runnext task as owner");
                 left.add(r);
             }
-            busy.queue.drainTo(left);
-            boolean leftOnBusy = !left.isEmpty();
             assertFalse(thiefs.runnext != null || !thiefs.queue.isEmpty(), "the thief left stolen work unrun");
             engine.global().drainTo(left);
             left.forEach(t -> Task.countRun(t, seen));
             for (int i = 0; i < children; i++) {
                 assertEquals(1, seen.get(i), "times child " + i + " came out");
             }
-            if (leftOnBusy) {
+            if (leftInBusyQueue) {
                 boolean someoneAwake = !thiefBlocked || thief.notified || sleeper.notified;
-                assertTrue(someoneAwake, "lost wake-up: work waits on a busy processor while every other worker sleeps unnotified");
+                assertTrue(someoneAwake, "lost wake-up: stealable work waits on a busy processor while every other worker sleeps unnotified");
             }
         }
     }

@@ -42,10 +42,12 @@ public final class Report {
 
     /** Benchmarks in the order the table lists them. */
     static final List<String> EXECUTOR_BENCHMARKS = List.of("spawn_many_local", "spawn_many_remote_idle",
-            "spawn_many_remote_busy", "chained_spawn", "skynet_futures", "fork_join_fib", "blocking_tolerance");
-    static final List<String> THREAD_BENCHMARKS = List.of("yield_many", "ping_pong", "ping_pong_rendezvous", "skynet_threads");
-    static final List<String> ORDER = List.of("spawn_many_local", "spawn_many_remote_idle", "spawn_many_remote_busy",
-            "chained_spawn", "yield_many", "ping_pong", "ping_pong_rendezvous", "skynet_threads", "skynet_futures", "fork_join_fib",
+            "spawn_many_remote", "spawn_many_remote_busy", "chained_spawn", "skynet_futures", "fork_join_fib", "blocking_tolerance");
+    static final List<String> THREAD_BENCHMARKS = List.of("yield_many", "ping_pong", "ping_pong_rendezvous", "skynet_threads",
+            "virtual_spawn_join", "sleep_many");
+    static final List<String> ORDER = List.of("spawn_many_local", "spawn_many_remote_idle", "spawn_many_remote",
+            "spawn_many_remote_busy", "chained_spawn", "yield_many", "ping_pong", "ping_pong_rendezvous", "skynet_threads",
+            "virtual_spawn_join", "sleep_many", "skynet_futures", "fork_join_fib",
             "wakeup_latency", "idle_cost", "blocking_tolerance", "blocking_join", "completable_join", "wait_behind",
             "timer_churn", "timer_fire", "timer_from_tasks");
 
@@ -141,6 +143,10 @@ public final class Report {
                     if (!Double.isNaN(f.get().error())) {
                         md.append(" ± ").append(number(f.get().error()));
                     }
+                    if (f.get().forks().size() > 1) { // the spread of the forks: a slow mode shows here
+                        md.append(" [forks ").append(number(f.get().worstFork())).append("–")
+                                .append(number(f.get().bestFork())).append(']');
+                    }
                     if (!p.equals("mn") && mn.isPresent()) {
                         md.append(" (").append(ratio(mn.get().advantageOver(f.get()))).append(')');
                     }
@@ -154,10 +160,14 @@ public final class Report {
 
     /** The targets, each checked against the figures: met or missed, by how much. */
     String targets() {
-        StringBuilder md = new StringBuilder("## Targets\n\n| target | benchmark | workers | mn-scheduler vs peer | met |\n|---|---|---:|---:|---|\n");
+        StringBuilder md = new StringBuilder("## Targets\n\nWith several forks, mn-scheduler's figure is the worse of its mean and its"
+                + " worst fork, so a slow mode that one fork falls into is a miss.\n\n| target | benchmark | workers | mn-scheduler vs peer | met |\n|---|---|---:|---:|---|\n");
         for (Figure.Row row : rows()) {
             if (EXECUTOR_BENCHMARKS.contains(row.benchmark())) {
                 best(row, "fjp", "fjp-async").ifPresent(fjp -> target(md, "≥ 1.0× ForkJoinPool throughput (its better mode)", row, fjp));
+                if (row.benchmark().equals("spawn_many_remote") && row.metric().equals("16 producers")) {
+                    producerScaling(md, row);
+                }
             } else if (THREAD_BENCHMARKS.contains(row.benchmark())) {
                 find(row, "jdk").ifPresent(jdk -> target(md, "≥ 1.0× the JDK's virtual-thread scheduler", row, jdk));
             } else if (row.benchmark().equals("wakeup_latency") && row.metric().equals("p99")) {
@@ -184,10 +194,24 @@ public final class Report {
         target(md, what, row, peer, 1.0);
     }
 
+    /** mn-scheduler's time per task with 16 outside producers, against its own with 1: at most 1.5 times. */
+    private void producerScaling(StringBuilder md, Figure.Row sixteen) {
+        Figure.Row one = new Figure.Row(sixteen.benchmark(), "1 producers", sixteen.workers(), sixteen.unit(), sixteen.higherIsBetter());
+        find(sixteen, "mn").ifPresent(at16 -> find(one, "mn").ifPresent(at1 -> {
+            double slower = at1.score() / at16.score(); // both are operations of the same task count per second
+            md.append("| time per task at 16 producers ≤ 1.5× at 1 | spawn_many_remote | ").append(sixteen.workers())
+                    .append(" | ").append(ratio(slower)).append(" | ").append(slower <= 1.5 ? "yes" : "**no**").append(" |\n");
+        }));
+    }
+
     /** A target met when mn-scheduler's advantage over {@code peer} is at least {@code atLeast}. */
     private void target(StringBuilder md, String what, Figure.Row row, Figure peer, double atLeast) {
         find(row, "mn").ifPresent(mn -> {
-            double a = mn.advantageOver(peer);
+            // With several forks, the worst fork of mn-scheduler must meet the target too: a slow mode
+            // that one fork in five falls into is a miss, not noise.
+            Figure worst = new Figure(mn.benchmark(), mn.metric(), mn.peer(), mn.workers(), mn.worstFork(), Double.NaN,
+                    mn.unit(), mn.higherIsBetter());
+            double a = Math.min(mn.advantageOver(peer), worst.advantageOver(peer));
             md.append("| ").append(what).append(" | ").append(row.title()).append(" | ").append(row.workers()).append(" | ")
                     .append(ratio(a)).append(" vs ").append(PEERS.get(peer.peer())).append(" | ")
                     .append(a >= atLeast ? "yes" : "**no**").append(" |\n");

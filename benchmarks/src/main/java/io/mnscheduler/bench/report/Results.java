@@ -80,9 +80,29 @@ public final class Results {
             JsonObject primary = run.getAsJsonObject("primaryMetric");
             double error = primary.get("scoreError").isJsonPrimitive() ? primary.get("scoreError").getAsDouble() : Double.NaN;
             String unit = primary.get("scoreUnit").getAsString();
-            figures.add(new Figure(benchmark, "", params.get("peer").getAsString(), workers == 0 ? cores : workers,
-                    primary.get("score").getAsDouble(), error, unit, unit.startsWith("ops/")));
+            String metric = params.has("producers") ? params.get("producers").getAsString() + " producers" : "";
+            figures.add(new Figure(benchmark, metric, params.get("peer").getAsString(), workers == 0 ? cores : workers,
+                    primary.get("score").getAsDouble(), error, unit, unit.startsWith("ops/"), "", forkScores(primary)));
         }
+    }
+
+    /** Each fork's mean over its measurement iterations, from JMH's {@code rawData} (one array per fork). */
+    static List<Double> forkScores(JsonObject primary) {
+        List<Double> forks = new ArrayList<>();
+        if (primary.has("rawData") && primary.get("rawData").isJsonArray()) {
+            for (JsonElement fork : primary.getAsJsonArray("rawData")) {
+                double sum = 0;
+                int n = 0;
+                for (JsonElement v : fork.getAsJsonArray()) {
+                    sum += v.getAsDouble();
+                    n++;
+                }
+                if (n > 0) {
+                    forks.add(sum / n);
+                }
+            }
+        }
+        return forks;
     }
 
     private void readSide(Path f) throws IOException {

@@ -77,6 +77,35 @@ class ReportTest {
     }
 
     @Test
+    void forksAreShownAndTheWorstForkMustMeetTheTarget() {
+        // mn's mean beats FJP's, but one fork in three fell into a slow mode
+        Figure mn = new Figure("chained_spawn", "", "mn", 2, 1100, 50, "ops/s", true, "", List.of(1400.0, 1400.0, 500.0));
+        Figure fjp = new Figure("chained_spawn", "", "fjp", 2, 1000, 20, "ops/s", true, "", List.of(990.0, 1010.0, 1000.0));
+        assertEquals(500.0, mn.worstFork(), 1e-9);
+        assertEquals(1400.0, mn.bestFork(), 1e-9);
+        Report report = new Report(List.of(mn, fjp));
+        assertTrue(report.table().contains("1100 ± 50.0 [forks 500–1400]"), report.table());
+        assertTrue(report.targets().contains("| chained_spawn | 2 | 0.50× vs ForkJoinPool | **no** |"), report.targets());
+        Figure latency = new Figure("w", "p99", "mn", 2, 60, Double.NaN, "µs", false, "", List.of(50.0, 70.0));
+        assertEquals(70.0, latency.worstFork(), 1e-9, "for a latency the worst fork is the highest");
+    }
+
+    @Test
+    void joinAndProducerTargetsAreChecked() {
+        Figure mnJoin = new Figure("blocking_join", "", "mn", 2, 45, Double.NaN, "ops/s", true);
+        Figure fjpJoin = new Figure("blocking_join", "", "fjp", 2, 100, Double.NaN, "ops/s", true);
+        Figure mnThreads = new Figure("blocking_join", "threads", "mn", 2, 12, Double.NaN, "threads", false);
+        Figure mn1 = new Figure("spawn_many_remote", "1 producers", "mn", 2, 100, Double.NaN, "ops/s", true);
+        Figure mn16 = new Figure("spawn_many_remote", "16 producers", "mn", 2, 80, Double.NaN, "ops/s", true);
+        Figure fjp16 = new Figure("spawn_many_remote", "16 producers", "fjp", 2, 70, Double.NaN, "ops/s", true);
+        String targets = new Report(List.of(mnJoin, fjpJoin, mnThreads, mn1, mn16, fjp16)).targets();
+        assertTrue(targets.contains("| time within 2× ForkJoinPool's (its better mode) | blocking_join | 2 | 0.45× vs ForkJoinPool | **no** |"), targets);
+        assertTrue(targets.contains("| at most 2 × workers + 4 = 8 threads | blocking_join | 2 | 12.0 threads | **no** |"), targets);
+        assertTrue(targets.contains("| spawn_many_remote 16 producers | 2 | 1.14× vs ForkJoinPool | yes |"), targets);
+        assertTrue(targets.contains("| time per task at 16 producers ≤ 1.5× at 1 | spawn_many_remote | 2 | 1.25× | yes |"), targets);
+    }
+
+    @Test
     void writesTheMarkdownAndRealPngCharts(@TempDir Path dir) throws Exception {
         for (Path f : Files.walk(fixture()).filter(Files::isRegularFile).toList()) {
             Path to = dir.resolve(fixture().relativize(f).toString());

@@ -7,18 +7,70 @@ import java.util.Collection;
  * The global queue (Go's {@code sched.runq}, Tokio's inject queue): submissions from threads that
  * are not workers, and batches that overflow from full local queues.
  *
- * <p>It is a ring buffer under a lock, as in Go and Tokio: every operation is a few array stores,
- * batches move under one acquisition, and closing is atomic with respect to every push, which
- * gives {@code shutdown} its exactly-once argument for outside submitters. Workers poll it first on
- * every 61st tick and otherwise only when their own queue is empty, so the lock is off the hot path
- * of worker-local scheduling.
+ * <p>It is a set of shards, each a ring buffer under a lock of its own; a thread always uses the
+ * shard its thread id hashes to (ForkJoinPool's submission queues, chosen by a fixed hash rather
+ * than a probe that moves, since a moving submitter would lose its FIFO order). So outside threads
+ * submitting at once mostly take different locks, and one submitter descheduled while it holds a
+ * lock stalls only the threads of its shard, where one lock made every submission wait for it.
+ * What one lock gave is kept:
+ * <ul>
+ *   <li>FIFO order per submitter: its tasks go to one shard, which is FIFO, and a batch poll takes
+ *       a shard's oldest tasks in order.</li>
+ *   <li>Batches move under one acquisition per shard: an overflow's half-queue goes to the
+ *       overflowing worker's shard in one batch, and a worker's refill takes up to {@code max}
+ *       tasks shard by shard.</li>
+ *   <li>Closing is atomic with respect to every push: {@link #close(Runnable)} holds every shard's
+ *       lock at once (taken in index order, so two closers cannot deadlock), sets {@code closed},
+ *       and runs its action; an offer reads {@code closed} under its shard's lock. Every
+ *       {@link #offerExternal} is therefore either before the close (its task is in the queue, and
+ *       seen by the action) or after it (refused).</li>
+ * </ul>
+ * Polls start at a shard that moves on with every poll, so no shard's tasks wait behind another's
+ * for long: each poll that finds work starts one shard further than the last. The size is the sum
+ * of the shards' sizes, each a volatile written under its lock: a racy hint, exact when nothing
+ * changes during the read. Workers poll first on every 61st tick and otherwise only when their own
+ * queue is empty, so the locks are off the hot path of worker-local scheduling.
  */
 public final class InjectionQueue {
-    private final Object lock = new Object();
-    private final ArrayDeque<Runnable> tasks = new ArrayDeque<>(256); // guarded by lock
-    private boolean closed;                                           // guarded by lock
-    private boolean everAdded;                                        // guarded by lock: some task was ever added
-    private volatile int size;                                        // written under lock; read racily as a hint
+    /** Shards at most: 16 outside submitters on 2 cores spread over 16 locks. */
+    static final int MAX_SHARDS = 64;
+
+    private static final class Shard {
+        final ArrayDeque<Runnable> tasks = new ArrayDeque<>(64); // guarded by this
+        boolean everAdded;                                       // guarded by this: some task was ever added
+        volatile int size;                                       // written under this; read racily as a hint
+        // No padding: each shard is allocated right before its deque and the deque's array (about
+        // 300 bytes), so neighbouring shards' sizes and lock words do not share a cache line.
+    }
+
+    private final Shard[] shards; // final contents; a power of two
+    private final int mask;
+    private volatile boolean closed; // written holding every shard's lock, read under any one of them
+    private int pollStart;           // racy rotation hint: a lost update only repeats a starting shard
+
+    /** A queue with enough shards for {@code parallelism} workers and many more outside threads. */
+    public InjectionQueue(int parallelism) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism = " + parallelism + "; allowed: at least 1");
+        }
+        int n = Integer.highestOneBit(Math.min(MAX_SHARDS, Math.max(16, 2 * parallelism)) * 2 - 1);
+        shards = new Shard[n];
+        for (int i = 0; i < n; i++) {
+            shards[i] = new Shard();
+        }
+        mask = n - 1;
+    }
+
+    /** The number of shards (a power of two). */
+    public int shards() {
+        return shards.length;
+    }
+
+    /** The calling thread's shard: its id, Fibonacci-hashed, so consecutive ids spread. */
+    private Shard mine() {
+        long h = Thread.currentThread().threadId() * 0x9E3779B97F4A7C15L;
+        return shards[(int) (h >>> 40) & mask];
+    }
 
     /**
      * Adds a task from outside the workers.
@@ -26,13 +78,14 @@ public final class InjectionQueue {
      * @return false when the queue was closed by shutdown; the task was not added
      */
     public boolean offerExternal(Runnable task) {
-        synchronized (lock) {
+        Shard s = mine();
+        synchronized (s) {
             if (closed) {
                 return false;
             }
-            tasks.addLast(task);
-            size = tasks.size();
-            everAdded = true;
+            s.tasks.addLast(task);
+            s.size = s.tasks.size();
+            s.everAdded = true;
             return true;
         }
     }
@@ -42,85 +95,133 @@ public final class InjectionQueue {
      * {@link #close(Runnable)}: they only move work they already accepted.
      */
     public void addBatch(Runnable[] batch, int count) {
-        synchronized (lock) {
+        Shard s = mine();
+        synchronized (s) {
             for (int i = 0; i < count; i++) {
-                tasks.addLast(batch[i]);
+                s.tasks.addLast(batch[i]);
             }
-            size = tasks.size();
-            everAdded = true;
+            s.size = s.tasks.size();
+            s.everAdded = true;
         }
     }
 
     /** Adds one task from a worker; like {@link #addBatch}, allowed after {@link #close(Runnable)}. */
     public void add(Runnable task) {
-        synchronized (lock) {
-            tasks.addLast(task);
-            size = tasks.size();
-            everAdded = true;
+        Shard s = mine();
+        synchronized (s) {
+            s.tasks.addLast(task);
+            s.size = s.tasks.size();
+            s.everAdded = true;
         }
     }
 
-    /** Takes the oldest task, or null. */
+    /** Takes the oldest task of the first non-empty shard from the rotating start, or null. */
     public Runnable poll() {
-        if (size == 0) {
-            return null;
+        int start = pollStart;
+        for (int i = 0; i <= mask; i++) {
+            Shard s = shards[(start + i) & mask];
+            if (s.size == 0) {
+                continue;
+            }
+            synchronized (s) {
+                Runnable task = s.tasks.pollFirst();
+                if (task != null) {
+                    s.size = s.tasks.size();
+                    pollStart = start + i + 1;
+                    return task;
+                }
+            }
         }
-        synchronized (lock) {
-            Runnable task = tasks.pollFirst();
-            size = tasks.size();
-            return task;
-        }
+        return null;
     }
 
     /**
-     * Takes up to {@code max} of the oldest tasks into {@code into}, oldest first, under one lock
-     * acquisition.
+     * Takes up to {@code max} tasks into {@code into}: the oldest of each shard in turn, from the
+     * rotating start, one lock acquisition per shard.
      *
      * @return the number of tasks taken
      */
     public int pollBatch(Runnable[] into, int max) {
-        if (size == 0 || max <= 0) {
-            return 0;
-        }
-        synchronized (lock) {
-            int n = Math.min(max, tasks.size());
-            for (int i = 0; i < n; i++) {
-                into[i] = tasks.pollFirst();
+        int n = 0;
+        int start = pollStart;
+        for (int i = 0; i <= mask && n < max; i++) {
+            Shard s = shards[(start + i) & mask];
+            if (s.size == 0) {
+                continue;
             }
-            size = tasks.size();
-            return n;
+            synchronized (s) {
+                int take = Math.min(max - n, s.tasks.size());
+                for (int k = 0; k < take; k++) {
+                    into[n++] = s.tasks.pollFirst();
+                }
+                s.size = s.tasks.size();
+            }
+            if (n > 0) {
+                pollStart = start + i + 1;
+            }
         }
+        return n;
     }
 
     /**
-     * Refuses further {@link #offerExternal} calls; runs {@code whileLocked} under the same lock,
-     * where it may call {@link #everAddedWhileClosing()}.
+     * Refuses further {@link #offerExternal} calls; runs {@code whileLocked} holding every shard's
+     * lock, where it may call {@link #everAddedWhileClosing()}.
      */
     public void close(Runnable whileLocked) {
-        synchronized (lock) {
-            closed = true;
-            whileLocked.run();
+        closeFrom(0, whileLocked);
+    }
+
+    private void closeFrom(int i, Runnable whileLocked) {
+        synchronized (shards[i]) {
+            if (i < mask) {
+                closeFrom(i + 1, whileLocked);
+            } else {
+                closed = true;
+                whileLocked.run();
+            }
         }
     }
 
-    /** Moves every task to {@code sink}. */
+    /** Moves every task to {@code sink}, shard by shard. */
     public int drainTo(Collection<? super Runnable> sink) {
-        synchronized (lock) {
-            int n = tasks.size();
-            sink.addAll(tasks);
-            tasks.clear();
-            size = 0;
-            return n;
+        int n = 0;
+        for (Shard s : shards) {
+            synchronized (s) {
+                n += s.tasks.size();
+                sink.addAll(s.tasks);
+                s.tasks.clear();
+                s.size = 0;
+            }
         }
+        return n;
     }
 
-    /** Only inside {@link #close(Runnable)}'s action, which holds the lock: whether any task was ever added. */
+    /** Only inside {@link #close(Runnable)}'s action, which holds every lock: whether any task was ever added. */
     public boolean everAddedWhileClosing() {
-        return everAdded;
+        for (Shard s : shards) {
+            if (s.everAdded) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** The number of tasks at the last change; a racy hint. */
+    /** The number of tasks, summed over the shards: a racy hint. */
     public int size() {
-        return size;
+        int n = 0;
+        for (Shard s : shards) {
+            n += s.size;
+        }
+        return n;
+    }
+
+    /** Whether some shard holds a task: a racy hint that stops at the first that does. */
+    public boolean isEmpty() {
+        for (Shard s : shards) {
+            if (s.size != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,0 +1,153 @@
+package io.mnscheduler.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * The suite's same-JVM mode: mn-scheduler and its peers are all opened in one JVM, as in a real
+ * application (which always has the common pool, and often other executors), and take turns at
+ * each workload in rounds of about one second, the order of the peers rotating each round. For each
+ * peer it reports the median over the rounds (after {@value #WARM_UP_ROUNDS} warm-up rounds) and the
+ * median and spread (lowest to highest) of mn-scheduler's per-round ratio to it, so a slow mode
+ * shows as a spread. Generalises the diagnostic {@code AlternatingRounds} to the executor and
+ * virtual-thread suites.
+ *
+ * <pre>
+ * java --add-opens java.base/java.lang=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
+ *   -Dworkers=2 io.mnscheduler.bench.SameJvm 15 benchmarks/results/samejvm.md [workload ...]
+ * </pre>
+ *
+ * Arguments: rounds (more than {@value #WARM_UP_ROUNDS}), the Markdown file to write, and optionally
+ * the workloads to run (default: all). {@code -Dworkers=N} sizes every pool (default: one per core).
+ */
+public final class SameJvm {
+    static final int WARM_UP_ROUNDS = 3;
+    static final long ROUND_NANOS = 1_000_000_000L;
+
+    /** One workload on an opened peer. */
+    interface Op {
+        void run(Peer.Pool pool) throws Exception;
+    }
+
+    /** The executor workloads (peers: mn, fjp, fjp-async, fixed, kotlin), by their JMH names. */
+    static final Map<String, Op> EXECUTOR = new LinkedHashMap<>();
+    /** The virtual-thread workloads (peers: mn, jdk, fjp-async, fixed, kotlin), by their JMH names. */
+    static final Map<String, Op> THREADS = new LinkedHashMap<>();
+
+    static {
+        EXECUTOR.put("spawn_many_local", p -> Workloads.spawnManyLocal(p.executor(), ExecutorBenchmarks.SPAWN_TASKS));
+        EXECUTOR.put("spawn_many_remote_idle", p -> Workloads.spawnManyRemote(p.executor(), ExecutorBenchmarks.SPAWN_TASKS));
+        EXECUTOR.put("chained_spawn", p -> Workloads.chainedSpawn(p.executor(), ExecutorBenchmarks.CHAIN_LENGTH));
+        EXECUTOR.put("skynet_futures", p -> ExecutorBenchmarks.check(
+                Workloads.skynetFutures(p.executor(), ExecutorBenchmarks.SKYNET_LEAVES, 10),
+                Workloads.skynetExpected(ExecutorBenchmarks.SKYNET_LEAVES)));
+        EXECUTOR.put("fork_join_fib", p -> ExecutorBenchmarks.check(Workloads.fib(p.executor(), ExecutorBenchmarks.FIB_N),
+                Workloads.fibExpected(ExecutorBenchmarks.FIB_N)));
+        THREADS.put("yield_many", p -> Workloads.yieldMany(p.virtualThreadBuilder(), VirtualThreadBenchmarks.YIELD_THREADS,
+                VirtualThreadBenchmarks.YIELDS));
+        THREADS.put("ping_pong", p -> Workloads.pingPong(p.virtualThreadBuilder(), VirtualThreadBenchmarks.PING_PONG_ROUNDS));
+        THREADS.put("virtual_spawn_join", p -> Workloads.spawnJoin(p.virtualThreadBuilder(), VirtualThreadBenchmarks.SPAWN_JOIN_THREADS));
+        THREADS.put("sleep_many", p -> Workloads.sleepMany(p.virtualThreadBuilder(), VirtualThreadBenchmarks.SLEEPERS,
+                VirtualThreadBenchmarks.SLEEP_MILLIS));
+    }
+
+    private SameJvm() {
+    }
+
+    /** Runs the rounds; see the class comment for the arguments. */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            throw new IllegalArgumentException("arguments: ROUNDS OUTPUT.md [workload ...]; workloads: "
+                    + EXECUTOR.keySet() + " " + THREADS.keySet());
+        }
+        int rounds = Integer.parseInt(args[0]);
+        if (rounds <= WARM_UP_ROUNDS) {
+            throw new IllegalArgumentException("rounds = " + rounds + "; allowed: more than " + WARM_UP_ROUNDS);
+        }
+        List<String> only = List.of(args).subList(2, args.length);
+        for (String w : only) {
+            if (!EXECUTOR.containsKey(w) && !THREADS.containsKey(w)) {
+                throw new IllegalArgumentException("workload " + w + "; allowed: " + EXECUTOR.keySet() + " " + THREADS.keySet());
+            }
+        }
+        int workers = Peer.workers(Integer.getInteger("workers", 0));
+        Map<Peer, Peer.Pool> pools = new LinkedHashMap<>();
+        for (Peer p : List.of(Peer.MN, Peer.FJP, Peer.FJP_ASYNC, Peer.FIXED, Peer.KOTLIN, Peer.JDK)) {
+            pools.put(p, p.open(workers)); // Kotlin's and the JDK's shared pools are sized before first use
+        }
+        StringBuilder md = new StringBuilder();
+        md.append("# Same-JVM mode: every peer in one JVM, alternating rounds\n\n")
+                .append(String.format(Locale.ROOT, "%d workers, %d rounds of about 1 s per peer and workload (the first %d"
+                        + " discarded), peers rotating each round; %s, %d cores.%n%n", workers, rounds, WARM_UP_ROUNDS,
+                        ManagementFactory.getRuntimeMXBean().getVmVersion(), Runtime.getRuntime().availableProcessors()))
+                .append("Each cell: the peer's median ops/s over the rounds, then mn-scheduler's per-round ratio to it: median"
+                        + " [lowest–highest]. Above 1.00× mn-scheduler is faster.\n\n")
+                .append("| workload | mn-scheduler | peer | peer ops/s | mn / peer: median [range] |\n|---|---:|---|---:|---|\n");
+        try {
+            run(EXECUTOR, List.of(Peer.MN, Peer.FJP, Peer.FJP_ASYNC, Peer.FIXED, Peer.KOTLIN), only, pools, rounds, md);
+            run(THREADS, List.of(Peer.MN, Peer.JDK, Peer.FJP_ASYNC, Peer.FIXED, Peer.KOTLIN), only, pools, rounds, md);
+        } finally {
+            pools.values().forEach(Peer.Pool::close);
+        }
+        Path out = Path.of(args[1]);
+        Files.writeString(out, md.toString());
+        System.out.println(md);
+        System.out.println("Wrote " + out.toAbsolutePath());
+        System.exit(0); // Kotlin's and the JDK's shared pools hold non-daemon state
+    }
+
+    private static void run(Map<String, Op> suite, List<Peer> peers, List<String> only, Map<Peer, Peer.Pool> pools,
+                            int rounds, StringBuilder md) throws Exception {
+        for (Map.Entry<String, Op> e : suite.entrySet()) {
+            if (!only.isEmpty() && !only.contains(e.getKey())) {
+                continue;
+            }
+            Map<Peer, List<Double>> rates = new LinkedHashMap<>();
+            peers.forEach(p -> rates.put(p, new ArrayList<>()));
+            for (int round = 0; round < rounds; round++) {
+                for (int i = 0; i < peers.size(); i++) {
+                    Peer p = peers.get((i + round) % peers.size()); // rotate, so no peer always follows the same one
+                    double rate = opsPerSecond(e.getValue(), pools.get(p));
+                    if (round >= WARM_UP_ROUNDS) {
+                        rates.get(p).add(rate);
+                    }
+                }
+                System.out.printf(Locale.ROOT, "%s round %d done%n", e.getKey(), round);
+            }
+            List<Double> mn = rates.get(Peer.MN);
+            for (Peer p : peers.subList(1, peers.size())) {
+                List<Double> ratios = new ArrayList<>();
+                for (int r = 0; r < mn.size(); r++) {
+                    ratios.add(mn.get(r) / rates.get(p).get(r));
+                }
+                md.append(String.format(Locale.ROOT, "| %s | %.1f | %s | %.1f | %.2f× [%.2f–%.2f] |%n", e.getKey(), median(mn),
+                        p.label(), median(rates.get(p)), median(ratios), Collections.min(ratios), Collections.max(ratios)));
+            }
+        }
+    }
+
+    private static double opsPerSecond(Op op, Peer.Pool pool) throws Exception {
+        long start = System.nanoTime();
+        int ops = 0;
+        do {
+            op.run(pool);
+            ops++;
+        } while (System.nanoTime() - start < ROUND_NANOS);
+        return ops / ((System.nanoTime() - start) / 1e9);
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}
