@@ -207,9 +207,14 @@ class JfrEventsTest {
             RecordedEvent overflow = awaitEvent("Overflow", "jfr-overflow", e -> true);
             assertEquals(0, overflow.getInt("processor"));
             assertEquals(3, overflow.getInt("tasks"), "half of a full queue of 4, and the task pushed");
-            assertEquals(s.stats().overflows(), EVENTS.stream().filter(e -> e.getEventType().getName()
+            long overflows = s.stats().overflows(); // all done: no more overflows come
+            // The stream delivers events in batches, at its flushes: wait for every one to arrive.
+            ObservabilityTest.await(() -> EVENTS.stream().filter(e -> e.getEventType().getName()
+                    .equals("io.mnscheduler.Overflow") && "jfr-overflow".equals(e.getString("scheduler"))).count() >= overflows,
+                    "one event per overflow arrives");
+            assertEquals(overflows, EVENTS.stream().filter(e -> e.getEventType().getName()
                     .equals("io.mnscheduler.Overflow") && "jfr-overflow".equals(e.getString("scheduler"))).count(),
-                    "one event per overflow, with the throttle off");
+                    "one event per overflow, with the throttle off: no more");
         }
     }
 }

@@ -80,8 +80,9 @@ public final class SameJvm {
         }
         int workers = Peer.workers(Integer.getInteger("workers", 0));
         Map<Peer, Peer.Pool> pools = new LinkedHashMap<>();
-        for (Peer p : List.of(Peer.MN, Peer.FJP, Peer.FJP_ASYNC, Peer.FIXED, Peer.KOTLIN, Peer.JDK)) {
-            pools.put(p, p.open(workers)); // Kotlin's and the JDK's shared pools are sized before first use
+        // The JDK's and Kotlin's shared pools read their size once, when first used: open them first.
+        for (Peer p : List.of(Peer.JDK, Peer.KOTLIN, Peer.MN, Peer.FJP, Peer.FJP_ASYNC, Peer.FIXED)) {
+            pools.put(p, p.open(workers));
         }
         StringBuilder md = new StringBuilder();
         md.append("# Same-JVM mode: every peer in one JVM, alternating rounds\n\n")

@@ -41,6 +41,9 @@ final class MonitorView implements Monitor.Target {
     private final AtomicLong capStalls = new AtomicLong();          // RMW by the monitor; read by stats
     private final long[] cpuAtRequest;     // monitor thread only: the worker's CPU time at the preemption request; -1 unknown
     private final long[] nanosAtRequest;   // monitor thread only: when that was read
+    private final Thread[] lookedAt;       // monitor thread only: the thread whose CPU time lastCpu holds
+    private final long[] lastCpu;          // monitor thread only: that thread's CPU time at the last look at it
+    private final long[] lastCpuAt;        // monitor thread only: when that was read
     private int loggedStall;               // monitor thread only: the processors' words when the stall was last logged; 0: none
     private int seenStall;                 // monitor thread only: the processors' words at the last look that saw a stall; 0: none
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -55,6 +58,9 @@ final class MonitorView implements Monitor.Target {
         this.cpuAtRequest = new long[processors.length];
         this.declined = new boolean[processors.length];
         this.nanosAtRequest = new long[processors.length];
+        this.lookedAt = new Thread[processors.length];
+        this.lastCpu = new long[processors.length];
+        this.lastCpuAt = new long[processors.length];
     }
 
     @Override
@@ -108,12 +114,37 @@ final class MonitorView implements Monitor.Target {
         PreemptionRequestEvent.emit(runState.name, i, ranNanos, p.owner.thread);
     }
 
-    /** The owner's thread, inside a task: see {@link Reason#waiting}; /proc is read only for a RUNNABLE one. */
+    /**
+     * The owner's thread, inside a task: see {@link Reason#waiting}. A RUNNABLE thread is either
+     * computing or asleep in a system call; /proc tells which, but reading it costs a file open and
+     * read, and under load the monitor looks at a running task behind which work waits on nearly
+     * every look. So /proc is read only for a thread whose CPU time advanced by less than an eighth
+     * of the time since the last look at it (none is read at the first look at a thread, which only
+     * starts its clock; without per-thread CPU time, at every look): a computing thread is told by
+     * its CPU clock alone.
+     */
     @Override
     public Reason waiting(int i) {
         Worker w = processors[i].owner;
-        Thread.State s = w.thread.getState();
-        return Reason.waiting(s, s == Thread.State.RUNNABLE ? ThreadStates.kernelState(w.tid) : ThreadStates.UNKNOWN);
+        Thread t = w.thread;
+        Thread.State s = t.getState();
+        if (s != Thread.State.RUNNABLE) {
+            return Reason.waiting(s, ThreadStates.UNKNOWN);
+        }
+        long cpu = cpuTime(t);
+        long now = System.nanoTime();
+        boolean known = lookedAt[i] == t;
+        boolean computing = cpu >= 0 && known && cpu - lastCpu[i] >= (now - lastCpuAt[i]) / 8;
+        lookedAt[i] = t;
+        lastCpu[i] = cpu;
+        lastCpuAt[i] = now;
+        if (cpu >= 0 && !known) {
+            // No interval to judge by yet: a thread caught in the kernel for a moment (a safepoint,
+            // a page fault, the futex of a latch it is just counting down) is RUNNABLE and asleep
+            // too. Only a stillness of the CPU clock between two looks lets /proc speak.
+            return null;
+        }
+        return computing ? null : Reason.waiting(s, ThreadStates.kernelState(w.tid));
     }
 
     @Override

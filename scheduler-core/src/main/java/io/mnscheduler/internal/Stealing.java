@@ -6,6 +6,7 @@ import io.mnscheduler.internal.stats.ProcessorCounters.Event;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.mnscheduler.internal.Processor.RUNNING;
 import static io.mnscheduler.internal.Processor.status;
@@ -26,6 +27,10 @@ final class Stealing {
     static final int STEAL_ROUNDS = 4;
     /** How long a searcher backs off through a configured IdleStrategy before it parks. */
     static final long LOW_LATENCY_SEARCH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** Without an IdleStrategy, how long one searcher at a time keeps searching before it parks. */
+    static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
+    private final AtomicBoolean spinner = new AtomicBoolean(); // one spinner at a time: set by CAS, cleared by its holder
 
     private final Processor[] processors;   // final contents
     private final VictimOrder[] victims;    // final contents: each processor's steal order
@@ -58,22 +63,20 @@ final class Stealing {
             }
         }
         IdleStrategy idleStrategy = w.idleStrategy;
+        if (idleStrategy == null) {
+            return searchThenSpin(w, p);
+        }
         long deadline = 0L;
         for (int round = 0; ; round++) {
             Runnable t = stealRound(w, p, round % STEAL_ROUNDS == STEAL_ROUNDS - 1);
             if (t != null) {
-                if (idleStrategy != null) {
-                    idleStrategy.reset();
-                }
+                idleStrategy.reset();
                 return t;
             }
             if (runState.draining() || runState.hardStopped()) {
                 return null;
             }
             if (round + 1 >= STEAL_ROUNDS) {
-                if (idleStrategy == null) {
-                    return null;
-                }
                 long now = System.nanoTime();
                 if (deadline == 0L) {
                     deadline = now + LOW_LATENCY_SEARCH_NANOS;
@@ -83,6 +86,49 @@ final class Stealing {
                 }
                 idleStrategy.idle();
             }
+        }
+    }
+
+    /**
+     * The default search: {@link #STEAL_ROUNDS} rounds, then, for one searcher at a time, more
+     * rounds for up to {@link #SPIN_NANOS} before it parks (Go's spinning M; ForkJoinPool's workers
+     * spin too before they park). The spinner still counts as searching, so a submission meanwhile
+     * wakes nobody and the spinner takes the task: a worker that ran dry a moment before work comes
+     * (the next link of a chain submitted from outside, a burst's follow-up) is not parked and
+     * woken, which costs the submitter an unpark and the task a wake-up of tens of microseconds.
+     * Spinning rounds leave runnext alone: a spinner that took the runnext task of a processor
+     * running a chain would move the chain to its own core on every link.
+     */
+    private Runnable searchThenSpin(Worker w, Processor p) {
+        for (int round = 0; round < STEAL_ROUNDS; round++) {
+            Runnable t = stealRound(w, p, round == STEAL_ROUNDS - 1);
+            if (t != null) {
+                return t;
+            }
+            if (runState.draining() || runState.hardStopped()) {
+                return null;
+            }
+        }
+        if (Interleavings.ENABLED || !spinner.compareAndSet(false, true)) {
+            // Another worker spins already. Under the interleaving explorer nobody spins: the rounds
+            // are stealRound's, explored already, and a loop bounded by the clock would multiply the
+            // schedules past counting; what follows the spin (the final check) is the same either way.
+            return null;
+        }
+        try {
+            long deadline = System.nanoTime() + SPIN_NANOS;
+            do {
+                for (int i = 0; i < 32; i++) {
+                    Thread.onSpinWait();
+                }
+                Runnable t = stealRound(w, p, false);
+                if (t != null) {
+                    return t;
+                }
+            } while (System.nanoTime() - deadline < 0 && !runState.draining() && !runState.hardStopped());
+            return null;
+        } finally {
+            spinner.set(false);
         }
     }
 

@@ -139,16 +139,17 @@ final class Submission {
             return true;
         }
         Runnable displaced = p.runnext(); // no atomic: SUBMITTING keeps thieves out (see Processor)
-        boolean madeStealable = displaced != null && p.queue.isEmpty();
+        boolean queueWasEmpty = p.queue.isEmpty();
         p.setRunnext(SampledTask.sample(w, task, sampleOneIn)); // after the yield check, which compares the task itself
         if (displaced != null) {
             order.push(p, displaced);
         }
         p.releaseWord(running); // pairs with the CAS in Shutdown.stopProcessor: the pushes above are visible to its drain
-        // Only work that became stealable wakes a worker (Tokio's rule for its LIFO slot): a task
-        // that only went into runnext is its own worker's next one, and a queue that held work
-        // already was announced by the submission that filled it (see "Idling and wake-up").
-        if (madeStealable) {
+        // A push onto a processor whose queue held work wakes nobody: the submission that filled the
+        // queue announced it (see "Idling and wake-up"). Into an empty queue, or into runnext with
+        // the queue empty, it asks for a worker: a task that forks one child and then waits for it
+        // needs another worker to take that child, and a spinning searcher makes the ask free.
+        if (queueWasEmpty) {
             parking.notifyWork();
         }
         return true;

@@ -77,23 +77,25 @@
  * LockSupport and costs no CPU. With an IdleStrategy configured, a searcher first backs off through
  * it for LOW_LATENCY_SEARCH_NANOS. A submission ends with Parking.notifyWork (Idle.workerToNotify),
  * which wakes a parked worker only when no worker searches; Idle documents why no wake-up is lost.
- * A worker's own submission calls it only when it makes work stealable: when the task it puts into
- * runnext displaces another into a run queue that was empty (Tokio's rule for its LIFO slot). A
- * task that only went into runnext is its owner's next one and wakes nobody; a queue that held work
- * already was announced by the submission that filled it, and a worker that parked since then did
- * so after its final check saw that work, or while a thief that emptied the queue in between still
- * runs and will search again. The final check (Parking.hasStealableWork) reads the global queue and
- * the run queues, not runnext, for the same reason. So a chain of tasks, each submitting the next,
- * wakes nobody, where it woke the idle worker for every link (which found the link gone, or not
- * yet stealable, and parked again: 28 parks per 1,000-link chain in the slow JVMs issue 18
- * measured); and a task that submits two children pays for one notification. A runnext task is
- * never stranded: its own worker takes it when the current task ends, a searcher may take it on
- * its last steal round, and the monitor hands the processor off if that task holds it for a tick
- * while work waits. The price: a task that submits one child and computes on leaves that child to
- * wait for it (or for a tick) unless another worker happens to search. SubmitStealParkInterleavingTest
- * explores this rule against a thief and a parking worker. What is saved is an unpark, a fence and a
- * shared read per task on the hot path of fork-join work. The last searcher to find work wakes another
- * (Go's resetspinning), so a burst spreads over the workers.
+ * A worker's own submission calls it only when its processor's queue was empty: a push onto a
+ * queue that held work wakes nobody, since the submission that filled the queue notified, and a
+ * worker that parked since then did so after its final check saw that work, or while a thief that
+ * emptied the queue in between still runs and will search again. The final check
+ * (Parking.hasStealableWork) reads the global and run queues, not runnext, and counts a processor
+ * whose owner is SUBMITTING as holding work: that owner may be pushing a displaced task without
+ * notifying, having seen the queue non-empty before a thief emptied it. A runnext task is never
+ * stranded: its own worker takes it when the current task ends, a searcher may take it on its last
+ * steal round (which is why a push into runnext asks for a worker: a task that forks one child and
+ * then waits for it needs another worker to take that child), and the monitor hands the processor
+ * off if that task holds it while work waits. A chain of tasks, each submitting the next into
+ * runnext, asks on every link; the first ask wakes a worker, which then spins (Stealing), counted
+ * as a searcher, so the later asks cost a fence and a read, not an unpark, and a spinner leaves
+ * runnext alone, so the chain stays on its core. SubmitStealParkInterleavingTest explores this rule
+ * against a thief and a parking worker. A binary fork-join task asks twice (its first child goes
+ * into runnext, its second moves the first into the empty queue: the first ask may have found a
+ * searcher that then parked without seeing runnext); a task that submits many children asks twice
+ * in all. The last searcher to find work wakes another (Go's resetspinning), so a burst spreads
+ * over the workers.
  *
  * Timers (Timers, TimerHeap, DelayedTask; the loop's side in WorkerLoop.runSome, the thief's in
  * Stealing.stealRound, the parked worker's in Parking.awaitWork, the monitor's in

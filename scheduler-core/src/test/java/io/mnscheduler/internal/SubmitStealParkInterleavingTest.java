@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every interleaving, up to a preemption bound, of a worker's own submissions against a thief and
  * a worker going to park, on the real engine: the task running on processor 0 submits children
  * through the real submitLocal (runnext filled by a releasing store when empty, swapped otherwise;
- * the wake-up check made only when a displaced task goes into an empty queue), while
+ * the wake-up check made only when the queue was empty), while
  * the worker of processor 1 searches with the real search (steal rounds, the runnext steal on the
  * last round, the global poll) and parks through Idle's real final check, and the worker of
  * processor 2 sleeps from the start.

@@ -20,9 +20,14 @@ import java.util.concurrent.locks.LockSupport;
  * its processor.
  *
  * <p>How often it looks: every tenth of a tick (at most {@link #MAX_FAST_LOOK_NANOS}, at least 50 µs)
- * while a task seen at two looks holds up work, so a task that waits is handed off within a tick
- * and two fast looks of starting to hold up work, where two ticks were needed before; every tick
- * (at most {@link #MAX_BUSY_LOOK_NANOS}) otherwise while tasks run;
+ * while a running task holds up work, so a task that waits is handed off within three fast looks
+ * of starting to hold up work (about 3 ms with the default tick), where two ticks were needed
+ * before; every tick (at most {@link #MAX_BUSY_LOOK_NANOS}) otherwise while tasks run. Under load
+ * nearly every look sees a running task with work behind it, so a look must be cheap: a RUNNABLE
+ * thread's kernel state is read from /proc only when its CPU time stood still since the last look
+ * (see the target's {@code waiting}). When every look read /proc for every running task, fast
+ * looks after every new task cost a 2-core machine 5-15% of spawn_many_local, which is why they
+ * once waited for a task seen at two busy looks;
  * run times are measured from the clock, so looking more often changes no deadline. (Go's sysmon
  * starts at 20 µs because it retakes processors from system calls after 20 µs; on 2 cores a monitor
  * waking every 20 µs took a core from the woken workers.) When every processor is parked it keeps
@@ -152,7 +157,7 @@ public final class Monitor implements Runnable {
         while (!target.terminated()) {
             int parked = 0;
             int stuck = 0; // processors whose task waits, or blocks, with work behind it
-            boolean behind = false; // a task seen at two looks holds up work: look again within a fast look
+            boolean behind = false; // a running task holds up work: look again within a fast look
             long delayedBefore = target.handOffsDelayed();
             long now = System.nanoTime(); // one clock read a look: run times are measured from looks
             for (int p = 0; p < lastTick.length; p++) {
@@ -170,6 +175,7 @@ public final class Monitor implements Runnable {
                     requestedAt[p] = NOT_REQUESTED;
                     firstSeen[p] = now;
                     waitingLooks[p] = 0;
+                    behind |= target.workWaiting(p); // looked at again soon: it may be about to wait
                     continue; // a new task since the last look: give it a whole tick
                 }
                 if (!target.workWaiting(p)) {
@@ -192,10 +198,6 @@ public final class Monitor implements Runnable {
             } else if (parked < lastTick.length) {
                 idleLooks = 0;
                 idleSleep = busyLookNanos;
-                // Not sooner for a new task with work behind it: under load almost every look sees one,
-                // and a fast look after each (1,000 wake-ups a second) cost a 2-core machine 5-15% of
-                // spawn_many_local's throughput. So a task that waits is seen within a tick and two
-                // fast looks, not within two ticks as before.
                 LockSupport.parkNanos(this, busyLookNanos);
             } else if (++idleLooks < IDLE_LOOKS_BEFORE_DEEP_SLEEP) {
                 LockSupport.parkNanos(this, idleSleep); // no one wakes us in this stage: we look now and then
