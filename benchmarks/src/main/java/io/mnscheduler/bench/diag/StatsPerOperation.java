@@ -1,0 +1,64 @@
+package io.mnscheduler.bench.diag;
+
+import io.mnscheduler.SchedulerStats;
+import io.mnscheduler.WorkStealingScheduler;
+import io.mnscheduler.bench.JoinWorkloads;
+import io.mnscheduler.bench.Workloads;
+
+import java.util.Locale;
+
+/**
+ * One workload on a 2-worker scheduler in 1-second phases, printing per operation what
+ * {@code stats()} counted: the time, parks and wake-ups, steals, hand-offs, and the peak of worker
+ * threads. It shows how a figure comes about, where JMH only gives the rate: a chain that parks the
+ * idle worker on every link, or joins that start spares.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.mnscheduler.bench.diag.StatsPerOperation chain
+ * java -cp benchmarks/target/benchmarks.jar io.mnscheduler.bench.diag.StatsPerOperation blocking_join
+ * </pre>
+ *
+ * Arguments: the workload ({@code chain}: a 1,000-task chain from outside; {@code fib}: fib(30) by
+ * future composition; {@code blocking_join}: fib(26) with {@code submit().get()} in every call) and,
+ * optionally, the number of phases (default 4).
+ */
+public final class StatsPerOperation {
+    private StatsPerOperation() {
+    }
+
+    /** Runs the phases; see the class comment for the arguments. */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1 || args.length > 2 || !(args[0].equals("chain") || args[0].equals("fib") || args[0].equals("blocking_join"))) {
+            throw new IllegalArgumentException("arguments: chain|fib|blocking_join [PHASES]");
+        }
+        String workload = args[0];
+        int phases = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        if (phases < 1) {
+            throw new IllegalArgumentException("phases = " + phases + "; allowed: 1 or more");
+        }
+        try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(2).schedulingLatencySampling(0).build()) {
+            for (int phase = 0; phase < phases; phase++) {
+                SchedulerStats before = s.stats();
+                long start = System.nanoTime();
+                int ops = 0;
+                do {
+                    switch (workload) {
+                        case "chain" -> Workloads.chainedSpawn(s, 1_000);
+                        case "fib" -> Workloads.fib(s, 30);
+                        default -> JoinWorkloads.fibSubmit(s, 26, 120);
+                    }
+                    ops++;
+                } while (System.nanoTime() - start < 1_000_000_000L);
+                double micros = (System.nanoTime() - start) / 1e3 / ops;
+                SchedulerStats after = s.stats();
+                System.out.printf(Locale.ROOT, "%s phase %d: %.1f µs per operation; per operation: %.2f parks, %.2f wake-ups,"
+                                + " %.2f tasks stolen, %.2f hand-offs, %.0f tasks; peak worker threads %d%n",
+                        workload, phase, micros, (after.parks() - before.parks()) / (double) ops,
+                        (after.unparks() - before.unparks()) / (double) ops,
+                        (after.tasksStolen() - before.tasksStolen()) / (double) ops,
+                        (after.handOffs() - before.handOffs()) / (double) ops,
+                        (after.tasksExecuted() - before.tasksExecuted()) / (double) ops, after.peakWorkerThreads());
+            }
+        }
+    }
+}
