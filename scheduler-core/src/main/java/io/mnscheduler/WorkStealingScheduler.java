@@ -82,7 +82,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
                 b.uncaughtExceptionHandler, b.idleStrategy, b.placement, b.preemptionTick.toNanos(), b.handOffTicks,
                 b.maxWorkers < 0 ? b.parallelism + DEFAULT_SPARES : b.maxWorkers, b.spareKeepAlive.toNanos(),
                 b.cancelDelayedTasksOnShutdown, b.latencySampling);
-        this.continuations = scheduler::executeContinuation;
+        this.continuations = scheduler.carrierPool();
         Observability.attach(this, scheduler, name, b.name != null, b.registerMXBean);
     }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DelayedTask<V> extends FutureTask<V> implements RunnableScheduledFuture<V> {
     private final Timers timers;      // final
+    final boolean wake;               // final: the timer of a virtual thread's timed park (Timers.scheduleWake)
     long sequence;                    // the order among equal deadlines in its heap; set by each add, under the heap's lock
     private final long period;        // final: 0 once; positive: fixed rate; negative: fixed delay (nanoseconds)
     long deadline;                    // System.nanoTime() when due; written before each add, read under the heap's lock
@@ -28,13 +29,19 @@ public final class DelayedTask<V> extends FutureTask<V> implements RunnableSched
         this.timers = timers;
         this.deadline = deadline;
         this.period = period;
+        this.wake = false;
     }
 
     DelayedTask(Timers timers, Runnable task, V result, long deadline, long period) {
+        this(timers, task, result, deadline, period, false);
+    }
+
+    DelayedTask(Timers timers, Runnable task, V result, long deadline, long period, boolean wake) {
         super(task, result);
         this.timers = timers;
         this.deadline = deadline;
         this.period = period;
+        this.wake = wake;
     }
 
     @Override

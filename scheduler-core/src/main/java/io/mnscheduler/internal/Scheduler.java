@@ -1,5 +1,6 @@
 package io.mnscheduler.internal;
 
+import io.mnscheduler.internal.carrier.CarrierPool;
 import io.mnscheduler.internal.carrier.VirtualThreadRegistry;
 import io.mnscheduler.internal.idle.Idle;
 import io.mnscheduler.internal.monitor.Monitor;
@@ -10,6 +11,7 @@ import org.agrona.concurrent.IdleStrategy;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,7 @@ public final class Scheduler {
     private final WorkerLoop loop;          // final
     private final StatsView stats;          // final
     private final Timers timers;            // final
+    private volatile CarrierPool carrierPool; // made on first use: most schedulers never carry a virtual thread
     private final Spares spares;            // final
     private final Joining joining;          // final
     private final String threadNamePrefix;  // final
@@ -80,7 +83,7 @@ public final class Scheduler {
         }
         VictimOrder[] victims = VictimOrder.forAll(parallelism, placement);
         this.global = new InjectionQueue(parallelism);
-        VirtualThreadRegistry liveVirtual = new VirtualThreadRegistry(parallelism + Submission.OFF_PROCESSOR_STRIPES); // past the processors: threads started elsewhere
+        VirtualThreadRegistry liveVirtual = new VirtualThreadRegistry(parallelism, Submission.OFF_PROCESSOR_STRIPES);
         Idle<Worker> idle = new Idle<>(parallelism);
         this.spares = new Spares(parallelism, maxWorkers);
         this.runState = new RunState(name, parallelism, liveVirtual, this::terminated);
@@ -91,7 +94,7 @@ public final class Scheduler {
         TaskOrder order = new TaskOrder(global, parking, parallelism, tickNanos, name);
         this.timers = new Timers(this, processors, runState, order, parking, cancelDelayedOnShutdown);
         this.stealing = new Stealing(processors, victims, idle, runState, order, parking, timers);
-        this.submission = new Submission(this, global, order, parking, runState, liveVirtual, parallelism, sampleOneIn);
+        this.submission = new Submission(this, global, order, parking, runState, liveVirtual, sampleOneIn);
         this.shutdown = new Shutdown(processors, global, runState, liveVirtual, parking, spares, timers);
         this.loop = new WorkerLoop(order, timers, stealing, parking, handOff, runState, liveVirtual, idle, spares, placement,
                 handler);
@@ -290,6 +293,24 @@ public final class Scheduler {
      */
     public void executeContinuation(Runnable task) {
         submission.executeContinuation(task);
+    }
+
+    /**
+     * What our virtual threads are built with: continuations go to {@link #executeContinuation}, the
+     * timers of their timed parks to this scheduler's timers (see {@link CarrierPool}).
+     */
+    public Executor carrierPool() {
+        CarrierPool p = carrierPool;
+        if (p == null) {
+            synchronized (this) {
+                p = carrierPool;
+                if (p == null) {
+                    p = new CarrierPool(this::executeContinuation, timers::scheduleWake);
+                    carrierPool = p;
+                }
+            }
+        }
+        return p;
     }
 
     public void shutdown() {

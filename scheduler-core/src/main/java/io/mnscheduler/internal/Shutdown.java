@@ -1,10 +1,12 @@
 package io.mnscheduler.internal;
 
+import io.mnscheduler.internal.carrier.CarrierPool;
 import io.mnscheduler.internal.carrier.VirtualThreadRegistry;
 import io.mnscheduler.internal.queue.InjectionQueue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static io.mnscheduler.internal.Processor.BLOCKING;
 import static io.mnscheduler.internal.Processor.HANDOFF;
@@ -108,7 +110,11 @@ final class Shutdown {
     List<Runnable> shutdownNow() {
         global.close(runState::toStop);
         List<Runnable> delayed = new ArrayList<>();
-        timers.drainAll(delayed); // every timer not yet due is handed back, and no heap takes another
+        List<DelayedTask<?>> wakes = new ArrayList<>();
+        timers.drainAll(delayed, wakes); // every timer not yet due is handed back, and no heap takes another
+        for (DelayedTask<?> wake : wakes) { // a sleeping virtual thread's wake-up: where the JDK would keep it
+            CarrierPool.scheduleOnFallback(wake, wake.getDelay(TimeUnit.NANOSECONDS));
+        }
         if (liveVirtual.count() > 0) { // read after the STOP write: pairs with Submission.startVirtual
             List<Runnable> unstarted = softStop();
             unstarted.addAll(delayed);
@@ -148,7 +154,7 @@ final class Shutdown {
     private void interruptWithoutProcessor() {
         for (Worker w : spares.running()) {
             Runnable current = w.current; // racy reads: at worst a worker between tasks is interrupted, which its next task clears
-            if (w.processor == null && current != null && !liveVirtual.contains(current)) {
+            if (w.processor == null && current != null && !liveVirtual.containsTask(current)) {
                 w.thread.interrupt(); // a carrier's virtual thread was interrupted as a thread of its own
             }
         }
@@ -190,7 +196,7 @@ final class Shutdown {
             Worker w = p.owner;
             Runnable running = w.current;
             int st = status(p.state);
-            if ((st == RUNNING || st == BLOCKING) && running != null && !liveVirtual.contains(running)) {
+            if ((st == RUNNING || st == BLOCKING) && running != null && !liveVirtual.containsTask(running)) {
                 w.thread.interrupt();
             }
         }
@@ -203,7 +209,7 @@ final class Shutdown {
         keepUnclaimed(drained); // unwrapped before the registry lookup, which knows continuations by themselves
         List<Runnable> unstarted = new ArrayList<>();
         for (Runnable r : drained) {
-            if (liveVirtual.contains(r)) {
+            if (liveVirtual.containsTask(r)) {
                 global.add(r);
             } else {
                 unstarted.add(r);

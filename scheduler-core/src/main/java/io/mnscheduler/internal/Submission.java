@@ -30,11 +30,10 @@ final class Submission {
     private final Parking parking;                   // final
     private final RunState runState;                 // final
     private final VirtualThreadRegistry liveVirtual; // final
-    private final int offProcessorStripe;            // final: the first registry stripe of threads started off our processors
     private final int sampleOneIn;                   // final: one submission in this many is timed (SampledTask); 0: none
 
     Submission(Scheduler scheduler, InjectionQueue global, TaskOrder order, Parking parking, RunState runState,
-               VirtualThreadRegistry liveVirtual, int parallelism, int sampleOneIn) {
+               VirtualThreadRegistry liveVirtual, int sampleOneIn) {
         this.sampleOneIn = sampleOneIn;
         this.scheduler = scheduler;
         this.global = global;
@@ -42,7 +41,6 @@ final class Submission {
         this.parking = parking;
         this.runState = runState;
         this.liveVirtual = liveVirtual;
-        this.offProcessorStripe = parallelism;
     }
 
     /** Accepts a task or throws {@link RejectedExecutionException}; the caller checked for null. */
@@ -66,7 +64,7 @@ final class Submission {
         int kind = VirtualThreadSupport.startState(task); // no map lookup on the hot path of unparks and yields
         Thread carrier = VirtualThreadSupport.currentCarrier();
         if (kind == VirtualThreadSupport.START
-                || (kind == VirtualThreadSupport.UNKNOWN && !liveVirtual.contains(task))) {
+                || (kind == VirtualThreadSupport.UNKNOWN && !liveVirtual.containsTask(task))) {
             startVirtual(task, carrier);
         }
         Worker w = Worker.of(carrier);
@@ -86,20 +84,20 @@ final class Submission {
             return; // cannot be told apart: runs, but shutdown cannot wait for it (logged once)
         }
         // Counted, then the run state read: pairs with shutdownNow's write, then read of the counts.
-        if (!liveVirtual.register(stripeOf(carrier), task, vt, runState.acceptingSupplier())) {
+        if (!liveVirtual.register(processorOf(carrier), vt, runState.acceptingSupplier())) {
             throw new RejectedExecutionException("Virtual thread " + vt + " rejected: the scheduler is shut down");
         }
     }
 
     /**
      * Registry stripes for threads started off the processors (by outside threads, or by workers
-     * that lost their processor): one is chosen by the starting thread's id, so outside threads
-     * starting virtual threads at once mostly take different stripe locks.
+     * that lost their processor), chosen by the started thread's id: an outside thread's starts
+     * spread over all of them, so the workers ending its threads rarely meet it at a lock.
      */
-    static final int OFF_PROCESSOR_STRIPES = 8;
+    static final int OFF_PROCESSOR_STRIPES = 16;
 
-    /** The registry stripe for threads started on {@code carrier}: its processor's, or one of the off-processor ones. */
-    private int stripeOf(Thread carrier) {
+    /** The processor whose registry stripe takes threads started on {@code carrier}, or -1: an off-processor stripe. */
+    private int processorOf(Thread carrier) {
         Worker w = Worker.of(carrier);
         if (w != null && w.scheduler == scheduler) {
             Processor p = w.processor; // read on the worker's own thread (a virtual thread mounted on it included)
@@ -107,8 +105,7 @@ final class Submission {
                 return p.id;
             }
         }
-        long h = Thread.currentThread().threadId() * 0x9E3779B97F4A7C15L; // Fibonacci hashing: consecutive ids spread
-        return offProcessorStripe + ((int) (h >>> 40) & (OFF_PROCESSOR_STRIPES - 1));
+        return -1;
     }
 
     /**

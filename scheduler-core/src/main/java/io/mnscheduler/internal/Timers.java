@@ -75,6 +75,20 @@ final class Timers {
         }
     }
 
+    /**
+     * Sets the timer of a virtual thread's timed park (CarrierPool.schedule): like any timer, except
+     * that shutdown neither refuses nor cancels it, since its thread runs on after shutdown() and
+     * would never wake; null only when no heap takes timers any more (shutdownNow closed them).
+     * Set on the worker the thread parks on (the JDK sets it there, after the thread unmounted), so
+     * it goes into that processor's heap and its wake-up is a local push.
+     */
+    DelayedTask<Void> scheduleWake(Runnable wake, long delayNanos) {
+        long now = System.nanoTime();
+        long deadline = delayNanos >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + Math.max(0L, delayNanos);
+        DelayedTask<Void> t = new DelayedTask<>(this, wake, null, deadline, 0, true);
+        return addSomewhere(t) == ADDED ? t : null;
+    }
+
     /** A periodic task ran and is due again: back on the heap of the processor it ran on, unless shut down. */
     void rearm(DelayedTask<?> t) {
         if (runState.isShutdown() || addSomewhere(t) != ADDED) {
@@ -125,7 +139,7 @@ final class Timers {
             if (h.closed) {
                 return CLOSED;
             }
-            if (!runState.accepting()) {
+            if (!t.wake && !runState.accepting()) {
                 return REJECTED; // read under the lock: see schedule
             }
             poke = h.add(t);
@@ -235,14 +249,17 @@ final class Timers {
         }
     }
 
-    /** shutdown(): periodic timers stop, and with cancelDelayedTasksOnShutdown the one-shot ones too. */
+    /**
+     * shutdown(): periodic timers stop, and with cancelDelayedTasksOnShutdown the one-shot ones too;
+     * a virtual thread's wake-up stays, as its thread runs on.
+     */
     void onShutdown() {
         List<DelayedTask<?>> stopped = new ArrayList<>();
         for (Processor p : processors) {
             TimerHeap h = p.timers;
             h.lock();
             try {
-                h.removeIf(t -> cancelOnShutdown || t.isPeriodic(), stopped);
+                h.removeIf(t -> !t.wake && (cancelOnShutdown || t.isPeriodic()), stopped);
             } finally {
                 h.unlock();
             }
@@ -252,8 +269,11 @@ final class Timers {
         }
     }
 
-    /** shutdownNow(): every timer, out of every heap, each heap closed. */
-    void drainAll(List<Runnable> sink) {
+    /**
+     * shutdownNow(): every timer, out of every heap, each heap closed; virtual threads' wake-ups go
+     * to {@code wakes}, the rest to {@code sink}.
+     */
+    void drainAll(List<Runnable> sink, List<DelayedTask<?>> wakes) {
         List<DelayedTask<?>> all = new ArrayList<>();
         for (Processor p : processors) {
             TimerHeap h = p.timers;
@@ -265,7 +285,13 @@ final class Timers {
                 h.unlock();
             }
         }
-        sink.addAll(all);
+        for (DelayedTask<?> t : all) {
+            if (t.wake) {
+                wakes.add(t);
+            } else {
+                sink.add(t);
+            }
+        }
     }
 
     /**

@@ -226,12 +226,9 @@ final class WorkerLoop {
     private void afterContinuation(Runnable task, int stripe) {
         Thread vt = VirtualThreadSupport.threadOf(task);
         if (vt == null) {
-            if (liveVirtual.count() == 0) {
-                return; // a plain task (its class could not be told apart from a continuation's)
-            }
-            vt = liveVirtual.get(stripe, task);
+            return; // a plain task, or a continuation whose thread cannot be read: never registered
         }
-        if (vt != null && vt.getState() == Thread.State.TERMINATED && liveVirtual.remove(stripe, task) != null
+        if (vt.getState() == Thread.State.TERMINATED && liveVirtual.remove(stripe, vt)
                 && runState.isShutdown() && liveVirtual.count() == 0) {
             parking.wakeAll(); // the last virtual thread is gone: let parked workers leave
         }

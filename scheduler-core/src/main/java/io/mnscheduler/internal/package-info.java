@@ -115,6 +115,10 @@
  * either seen by that check or refused. After shutdown() a worker leaves only once its heap is empty,
  * closing it under its lock, so no timer is added to a heap nobody serves; until then it parks until
  * its next deadline. TimerInterleavingTest explores the holder, a thief and a canceller on one timer.
+ * Our virtual threads' timed parks set their timers here too (carrier/CarrierPool, the ForkJoinPool
+ * the JDK must see to call schedule on it; Timers.scheduleWake): set on the worker the thread parked
+ * on, never refused after shutdown (the thread runs on, and is counted live, so the quiescence check
+ * fails anyway), never cancelled by shutdown(), and moved by shutdownNow() to a daemon timer thread.
  *
  * Start-up (Scheduler.start, Parking.startParked, Worker.wake; WorkerLoop.retire). A new scheduler
  * is an idle one: before any thread runs, every worker is counted parked in Idle and pushed on its
@@ -208,8 +212,8 @@
  * thieves can take it from there; a fairness tick also takes its oldest. A yield thus costs no lock
  * and no shared write. The first submission registers the thread in liveVirtual, in the stripe of
  * the processor it starts on (VirtualThreadRegistry: no line shared between cores on the path of a
- * thread's start or end); after each run of a continuation task, a worker that sees the thread
- * TERMINATED removes it. Continuations of started virtual threads are never refused: the JDK would
+ * thread's start or end), or, started elsewhere, in an off-processor stripe chosen by its thread id;
+ * after each run of a continuation task, a worker that sees the thread TERMINATED removes it. Continuations of started virtual threads are never refused: the JDK would
  * throw the RejectedExecutionException into whoever unparked the thread and leave it stranded. So
  * after shutdown() new virtual threads are refused but started ones run on, and workers exit only
  * once none is alive. shutdownNow() with live virtual threads interrupts them and returns the plain

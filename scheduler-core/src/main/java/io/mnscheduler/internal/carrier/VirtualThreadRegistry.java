@@ -13,9 +13,9 @@ abstract class StripePad0 {
 
 abstract class StripeFields extends StripePad0 {
     volatile int count;            // threads registered here; written under the stripe's lock, read by anyone (volatile)
-    int size;                      // entries in keys; under the lock
-    Runnable[] keys;               // open addressing, linear probing; under the lock
-    Thread[] threads;              // threads[i] belongs to keys[i]; under the lock
+    int size;                      // entries in threads; under the lock
+    Thread[] threads;              // open addressing, linear probing; under the lock
+    long[] ids;                    // ids[i] is threads[i]'s id, the hash key (no Thread read while probing); under the lock
 }
 
 abstract class StripePad1 extends StripeFields {
@@ -24,15 +24,21 @@ abstract class StripePad1 extends StripeFields {
 }
 
 /**
- * The live virtual threads of one scheduler, each keyed by its continuation task, in stripes: one
- * per processor plus one for everything else. A thread is registered in the stripe of the processor
- * whose worker starts it and, since its children mostly run where they were started, usually ends
- * there too. So starting and ending a thread touch one stripe that stays in one core's cache,
- * where one shared map and one shared counter, written twice per thread by every worker, bounced
- * between cores and took about a fifth of the CPU samples of skynet's million threads a second.
+ * The live virtual threads of one scheduler, in stripes: one per processor, then a power of two
+ * of stripes for threads started anywhere else. A thread started by a worker that holds a processor
+ * is registered in that processor's stripe and, since its children mostly run where they were
+ * started, usually ends there too: starting and ending it touch one stripe that stays in one core's
+ * cache, where one shared map and one shared counter, written twice per thread by every worker,
+ * bounced between cores and took about a fifth of the CPU samples of skynet's million threads a
+ * second. A thread started elsewhere (an outside thread, a worker without a processor) goes to the
+ * off-processor stripe its thread id hashes to, so a removal finds it at the second look (its
+ * ender's own stripe, then that one) and an outside thread starting many threads spreads them
+ * over every off-processor stripe: the workers ending them do not queue on one lock behind it.
+ * With one stripe per starting thread instead, {@code virtual_spawn_join} spent half its CPU
+ * samples here.
  *
- * <p>Each stripe is a small open-addressing table under its own lock, uncontended unless a thread
- * ends on another processor than the one that started it. Its {@code count} is written under the
+ * <p>Each stripe is a small open-addressing table under its own lock, keyed by the thread and hashed
+ * by its id (a plain field: no identity hash to install). Its {@code count} is written under the
  * lock and read without it.
  *
  * <h2>What the sum of the counts means</h2>
@@ -48,85 +54,115 @@ abstract class StripePad1 extends StripeFields {
 public final class VirtualThreadRegistry {
     private static final int INITIAL_CAPACITY = 16; // a power of two
 
-    private final Stripe[] stripes;
+    private final Stripe[] stripes;       // the processors' stripes, then the off-processor ones
+    private final int processorStripes;   // final
+    private final int offStripeShift;     // final: 64 - log2(off-processor stripes)
 
     static final class Stripe extends StripePad1 {
         Stripe() {
-            keys = new Runnable[INITIAL_CAPACITY];
             threads = new Thread[INITIAL_CAPACITY];
+            ids = new long[INITIAL_CAPACITY];
         }
     }
 
     /**
-     * @param stripes how many stripes: one per processor, plus one for threads started elsewhere
-     * @throws IllegalArgumentException if {@code stripes} is less than 1
+     * @param processorStripes one per processor, at least 0
+     * @param offProcessorStripes stripes for threads started elsewhere: a power of two, at least 1
+     * @throws IllegalArgumentException if a count is outside what is allowed
      */
-    public VirtualThreadRegistry(int stripes) {
-        if (stripes < 1) {
-            throw new IllegalArgumentException("stripes = " + stripes + "; allowed: at least 1");
+    public VirtualThreadRegistry(int processorStripes, int offProcessorStripes) {
+        if (processorStripes < 0) {
+            throw new IllegalArgumentException("processorStripes = " + processorStripes + "; allowed: at least 0");
         }
-        this.stripes = new Stripe[stripes];
-        for (int i = 0; i < stripes; i++) {
+        if (offProcessorStripes < 1 || Integer.bitCount(offProcessorStripes) != 1) {
+            throw new IllegalArgumentException("offProcessorStripes = " + offProcessorStripes
+                    + "; allowed: a power of two, at least 1");
+        }
+        this.processorStripes = processorStripes;
+        this.offStripeShift = 64 - Integer.numberOfTrailingZeros(offProcessorStripes);
+        this.stripes = new Stripe[processorStripes + offProcessorStripes];
+        for (int i = 0; i < stripes.length; i++) {
             this.stripes[i] = new Stripe();
         }
     }
 
+    /** Fibonacci hashing of a thread id: consecutive ids spread over stripes and slots. */
+    private static long spread(long id) {
+        return id * 0x9E3779B97F4A7C15L;
+    }
+
+    /** The off-processor stripe of {@code id}, chosen by the top bits of its hash (slots use lower ones). */
+    private int offStripe(long id) {
+        return processorStripes + (offStripeShift == 64 ? 0 : (int) (spread(id) >>> offStripeShift));
+    }
+
     /**
-     * Registers {@code thread} under {@code task} in stripe {@code stripe}, if {@code accepting}
-     * still says yes once the thread is counted; false (and nothing counted) when it says no. The
-     * count is a volatile write before {@code accepting} reads the caller's run state, so that a
-     * start and a shutdown, which writes the run state and then reads {@link #count()}, cannot both
-     * miss each other. One lock acquisition covers the count, the check and the store.
+     * Registers {@code thread} in the stripe of processor {@code processor}, or, when that is -1,
+     * in its off-processor stripe, if {@code accepting} still says yes once the thread is counted;
+     * false (and nothing counted) when it says no. The count is a volatile write before
+     * {@code accepting} reads the caller's run state, so that a start and a shutdown, which writes
+     * the run state and then reads {@link #count()}, cannot both miss each other. One lock
+     * acquisition covers the count, the check and the store.
      *
-     * @throws IllegalStateException if {@code task} is registered already
+     * @throws IllegalStateException if {@code thread} is registered already in that stripe
      */
-    public boolean register(int stripe, Runnable task, Thread thread, BooleanSupplier accepting) {
-        Stripe s = stripes[stripe];
+    public boolean register(int processor, Thread thread, BooleanSupplier accepting) {
+        long id = thread.threadId();
+        Stripe s = stripes[processor < 0 ? offStripe(id) : processor];
         synchronized (s) {
-            if (indexOf(s, task) >= 0) {
-                throw new IllegalStateException("continuation task " + task + " is registered already");
+            if (indexOf(s, thread, id) >= 0) {
+                throw new IllegalStateException("virtual thread " + thread + " is registered already");
             }
             s.count = s.count + 1; // volatile write: pairs with the volatile reads in count()
             if (!accepting.getAsBoolean()) {
                 s.count = s.count - 1;
                 return false;
             }
-            insert(s, task, thread);
+            insert(s, thread, id);
             return true;
         }
     }
 
     /**
-     * Removes {@code task}, looking in stripe {@code first} before the others; returns its thread, or
-     * null when it was not registered (or another caller removed it first: exactly one removal of a
-     * registration succeeds).
+     * Removes {@code thread}, looking in processor {@code first}'s stripe (none when -1), then in its
+     * off-processor stripe, then in the rest; true when this call removed it, false when it was not
+     * registered (or another caller removed it first: exactly one removal of a registration succeeds).
      */
-    public Thread remove(int first, Runnable task) {
-        return find(first, task, true);
-    }
-
-    /** The thread registered under {@code task}, or null; looks in stripe {@code first} before the others. */
-    public Thread get(int first, Runnable task) {
-        return find(first, task, false);
-    }
-
-    private Thread find(int first, Runnable task, boolean remove) {
-        for (int i = -1; i < stripes.length; i++) {
-            if (i == first) {
-                continue; // looked at first
-            }
-            Stripe s = stripes[i < 0 ? first : i];
-            Thread t = remove ? removeFrom(s, task) : getFrom(s, task);
-            if (t != null) {
-                return t;
+    public boolean remove(int first, Thread thread) {
+        long id = thread.threadId();
+        int off = offStripe(id);
+        if (first >= 0 && removeFrom(stripes[first], thread, id)) {
+            return true;
+        }
+        if (removeFrom(stripes[off], thread, id)) {
+            return true;
+        }
+        for (int i = 0; i < processorStripes; i++) {
+            if (i != first && removeFrom(stripes[i], thread, id)) {
+                return true;
             }
         }
-        return null;
+        return false;
     }
 
-    /** Whether {@code task} is registered. */
-    public boolean contains(Runnable task) {
-        return get(0, task) != null;
+    /** Whether {@code thread} is registered. */
+    public boolean contains(Thread thread) {
+        long id = thread.threadId();
+        if (containedIn(stripes[offStripe(id)], thread, id)) {
+            return true;
+        }
+        for (int i = 0; i < processorStripes; i++) {
+            if (containedIn(stripes[i], thread, id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code task} is the continuation task of a registered thread. */
+    public boolean containsTask(Runnable task) {
+        Thread vt = VirtualThreadSupport.threadOf(task);
+        return vt != null && contains(vt);
     }
 
     /** The number of registered threads; see the class comment for what a racy sum means. */
@@ -148,6 +184,9 @@ public final class VirtualThreadRegistry {
     /** Calls {@code action} for each registered thread, one stripe at a time, outside the stripe's lock. */
     public void forEachThread(Consumer<? super Thread> action) {
         for (Stripe s : stripes) {
+            if (s.count == 0) {
+                continue;
+            }
             Thread[] copy;
             synchronized (s) {
                 copy = Arrays.copyOf(s.threads, s.threads.length);
@@ -160,100 +199,95 @@ public final class VirtualThreadRegistry {
         }
     }
 
-    private static Thread removeFrom(Stripe s, Runnable task) {
+    private static boolean removeFrom(Stripe s, Thread thread, long id) {
         if (s.count == 0) {
-            return null; // racy skip: a stripe counted empty holds no entry that was stored before this read
+            return false; // racy skip: a stripe counted empty holds no entry that was stored before this read
         }
         synchronized (s) {
-            int i = indexOf(s, task);
+            int i = indexOf(s, thread, id);
             if (i < 0) {
-                return null;
+                return false;
             }
-            Thread t = s.threads[i];
             deleteAt(s, i);
             s.count = s.count - 1;
-            return t;
+            return true;
         }
     }
 
-    private static Thread getFrom(Stripe s, Runnable task) {
+    private static boolean containedIn(Stripe s, Thread thread, long id) {
         if (s.count == 0) {
-            return null;
+            return false;
         }
         synchronized (s) {
-            int i = indexOf(s, task);
-            return i < 0 ? null : s.threads[i];
+            return indexOf(s, thread, id) >= 0;
         }
     }
 
-    private static int hash(Runnable task, int mask) {
-        int h = System.identityHashCode(task) * 0x9E3779B9; // spread: identity hashes may cluster
-        return (h ^ (h >>> 16)) & mask;
+    private static int slot(long id, int mask) {
+        return (int) (spread(id) >>> 32) & mask; // bits below the off-stripe choice's top ones
     }
 
-    private static int indexOf(Stripe s, Runnable task) {
-        Runnable[] keys = s.keys;
-        int mask = keys.length - 1;
-        for (int i = hash(task, mask); ; i = (i + 1) & mask) {
-            Runnable k = keys[i];
-            if (k == null) {
+    private static int indexOf(Stripe s, Thread thread, long id) {
+        Thread[] threads = s.threads;
+        int mask = threads.length - 1;
+        for (int i = slot(id, mask); ; i = (i + 1) & mask) {
+            Thread t = threads[i];
+            if (t == null) {
                 return -1;
             }
-            if (k == task) {
+            if (t == thread) {
                 return i;
             }
         }
     }
 
-    private static void insert(Stripe s, Runnable task, Thread thread) {
-        if (2 * (s.size + 1) > s.keys.length) {
-            resize(s, s.keys.length * 2);
+    private static void insert(Stripe s, Thread thread, long id) {
+        if (2 * (s.size + 1) > s.threads.length) {
+            resize(s, s.threads.length * 2);
         }
-        Runnable[] keys = s.keys;
-        int mask = keys.length - 1;
-        int i = hash(task, mask);
-        while (keys[i] != null) {
+        Thread[] threads = s.threads;
+        int mask = threads.length - 1;
+        int i = slot(id, mask);
+        while (threads[i] != null) {
             i = (i + 1) & mask;
         }
-        keys[i] = task;
-        s.threads[i] = thread;
+        threads[i] = thread;
+        s.ids[i] = id;
         s.size++;
     }
 
     /** Linear-probing deletion by backward shift: no tombstones, so lookups stay short. */
     private static void deleteAt(Stripe s, int hole) {
-        Runnable[] keys = s.keys;
         Thread[] threads = s.threads;
-        int mask = keys.length - 1;
-        keys[hole] = null;
+        long[] ids = s.ids;
+        int mask = threads.length - 1;
         threads[hole] = null;
         s.size--;
-        for (int i = (hole + 1) & mask; keys[i] != null; i = (i + 1) & mask) {
-            int home = hash(keys[i], mask);
-            // keys[i] may move into the hole unless its home lies cyclically in (hole, i].
+        for (int i = (hole + 1) & mask; threads[i] != null; i = (i + 1) & mask) {
+            int home = slot(ids[i], mask);
+            // threads[i] may move into the hole unless its home lies cyclically in (hole, i].
             boolean homeInRange = hole <= i ? hole < home && home <= i : hole < home || home <= i;
             if (!homeInRange) {
-                keys[hole] = keys[i];
                 threads[hole] = threads[i];
-                keys[i] = null;
+                ids[hole] = ids[i];
                 threads[i] = null;
                 hole = i;
             }
         }
-        if (s.keys.length > INITIAL_CAPACITY && 8 * s.size < s.keys.length) {
-            resize(s, s.keys.length / 2); // a burst of live threads does not leave a large table behind
+        if (threads.length > INITIAL_CAPACITY && 16 * s.size < threads.length) {
+            resize(s, threads.length / 2); // a burst of live threads does not leave a large table behind
         }
     }
 
     private static void resize(Stripe s, int capacity) {
-        Runnable[] oldKeys = s.keys;
         Thread[] oldThreads = s.threads;
-        s.keys = new Runnable[capacity];
+        long[] oldIds = s.ids;
         s.threads = new Thread[capacity];
+        s.ids = new long[capacity];
         s.size = 0;
-        for (int i = 0; i < oldKeys.length; i++) {
-            if (oldKeys[i] != null) {
-                insert(s, oldKeys[i], oldThreads[i]);
+        for (int i = 0; i < oldThreads.length; i++) {
+            if (oldThreads[i] != null) {
+                insert(s, oldThreads[i], oldIds[i]);
             }
         }
     }
