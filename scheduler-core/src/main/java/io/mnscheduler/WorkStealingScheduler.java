@@ -370,8 +370,9 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
     }
 
     /**
-     * The virtual threads carried by this scheduler that were started and have not ended yet, in no
-     * particular order; a racy snapshot, for monitoring and diagnostics.
+     * The virtual threads carried by this scheduler that run now, or ran and have not ended yet, in no
+     * particular order; a racy snapshot, for monitoring and diagnostics. A thread started but not yet
+     * run is only a queued task: {@code stats()} counts it, this does not list it.
      *
      * @return an unmodifiable list of the threads
      */

@@ -2,8 +2,10 @@ package io.mnscheduler.internal;
 
 import io.mnscheduler.internal.carrier.CarrierPool;
 import io.mnscheduler.internal.carrier.VirtualThreadRegistry;
+import io.mnscheduler.internal.carrier.VirtualThreadSupport;
 import io.mnscheduler.internal.queue.InjectionQueue;
 
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -154,10 +156,16 @@ final class Shutdown {
     private void interruptWithoutProcessor() {
         for (Worker w : spares.running()) {
             Runnable current = w.current; // racy reads: at worst a worker between tasks is interrupted, which its next task clears
-            if (w.processor == null && current != null && !liveVirtual.containsTask(current)) {
-                w.thread.interrupt(); // a carrier's virtual thread was interrupted as a thread of its own
+            if (w.processor == null && current != null) {
+                interruptRunner(w, current);
             }
         }
+    }
+
+    /** Interrupts what runs {@code task} on {@code w}: its virtual thread if it is a continuation, else the worker. */
+    private static void interruptRunner(Worker w, Runnable task) {
+        Thread vt = VirtualThreadSupport.threadOf(task);
+        (vt != null ? vt : w.thread).interrupt();
     }
 
     private void wakeEveryone() {
@@ -191,13 +199,16 @@ final class Shutdown {
      */
     private List<Runnable> softStop() {
         runState.softStop();
-        liveVirtual.forEachThread(Thread::interrupt);
+        // Against a first run (WorkerLoop.firstRunOf: current written, fence, softStop read): either
+        // the read of current below sees it, or that worker sees the stop and interrupts its thread.
+        VarHandle.fullFence();
+        liveVirtual.forEachThread(Thread::interrupt); // the tracked ones; a thread tracked after this sees softStop
         for (Processor p : processors) {
             Worker w = p.owner;
             Runnable running = w.current;
             int st = status(p.state);
-            if ((st == RUNNING || st == BLOCKING) && running != null && !liveVirtual.containsTask(running)) {
-                w.thread.interrupt();
+            if ((st == RUNNING || st == BLOCKING) && running != null) {
+                interruptRunner(w, running);
             }
         }
         interruptWithoutProcessor();
@@ -206,10 +217,12 @@ final class Shutdown {
             drainProcessor(p, drained, false); // the processors run on: their owners keep their yield lists
         }
         global.drainTo(drained);
-        keepUnclaimed(drained); // unwrapped before the registry lookup, which knows continuations by themselves
+        keepUnclaimed(drained); // unwrapped: a continuation is known by its own class
         List<Runnable> unstarted = new ArrayList<>();
         for (Runnable r : drained) {
-            if (liveVirtual.containsTask(r)) {
+            Thread vt = VirtualThreadSupport.threadOf(r);
+            if (vt != null) { // a started virtual thread, maybe not yet run (so not tracked): it runs on
+                vt.interrupt();
                 global.add(r);
             } else {
                 unstarted.add(r);

@@ -6,7 +6,9 @@ import io.mnscheduler.internal.idle.Idle;
 import io.mnscheduler.internal.queue.InjectionQueue;
 import io.mnscheduler.internal.stats.ProcessorCounters;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The engine's counters and depths as {@code WorkStealingScheduler.stats()} reads them. Writes
@@ -116,13 +118,17 @@ public final class StatsView {
         return n;
     }
 
-    /** Live virtual threads runnable but not on a processor now, as far as their states tell; racy, O(live threads). */
+    /**
+     * Live virtual threads runnable but not on a processor now, as far as their states tell: the
+     * live count less the tracked threads that wait (parked, blocked, sleeping) and the mounted
+     * ones; so threads started and not yet run are included. Racy, O(tracked threads).
+     */
     public int queuedVirtualThreads() {
-        int runnable = 0;
+        int waiting = 0;
         for (Thread t : liveVirtual.threads()) {
-            runnable += t.getState() == Thread.State.RUNNABLE ? 1 : 0;
+            waiting += t.getState() != Thread.State.RUNNABLE ? 1 : 0;
         }
-        return Math.max(0, runnable - mountedVirtualThreads());
+        return Math.max(0, liveVirtual.count() - waiting - mountedVirtualThreads());
     }
 
     /** The number of processors. */
@@ -176,9 +182,27 @@ public final class StatsView {
         return global.size();
     }
 
-    /** The virtual threads started and not yet seen to end. */
+    /**
+     * The virtual threads that are running now or ran and have not been seen to end; racy. A thread
+     * started but not yet run is counted ({@link #liveVirtualThreads}) but not listed: it is only a
+     * task in a queue until then.
+     */
     public List<Thread> liveVirtualThreadList() {
-        return List.copyOf(liveVirtual.threads());
+        Set<Thread> all = new LinkedHashSet<>(liveVirtual.threads()); // Thread's equality is identity
+        for (Processor p : processors) {
+            addRunning(all, p.owner.current);
+        }
+        for (Worker w : spares.running()) {
+            addRunning(all, w.current);
+        }
+        return List.copyOf(all);
+    }
+
+    private static void addRunning(Set<Thread> sink, Runnable current) {
+        Thread vt = current == null ? null : VirtualThreadSupport.threadOf(current); // a racy read of a worker's field
+        if (vt != null && vt.getState() != Thread.State.TERMINATED) {
+            sink.add(vt);
+        }
     }
 
     /** Virtual threads started and not yet ended. */

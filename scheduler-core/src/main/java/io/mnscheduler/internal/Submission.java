@@ -63,8 +63,7 @@ final class Submission {
     void executeContinuation(Runnable task) {
         int kind = VirtualThreadSupport.startState(task); // no map lookup on the hot path of unparks and yields
         Thread carrier = VirtualThreadSupport.currentCarrier();
-        if (kind == VirtualThreadSupport.START
-                || (kind == VirtualThreadSupport.UNKNOWN && !liveVirtual.containsTask(task))) {
+        if (kind != VirtualThreadSupport.RESUME) { // UNKNOWN: the thread cannot be read, so it is refused after shutdown
             startVirtual(task, carrier);
         }
         Worker w = Worker.of(carrier);
@@ -84,7 +83,7 @@ final class Submission {
             return; // cannot be told apart: runs, but shutdown cannot wait for it (logged once)
         }
         // Counted, then the run state read: pairs with shutdownNow's write, then read of the counts.
-        if (!liveVirtual.register(processorOf(carrier), vt, runState.acceptingSupplier())) {
+        if (!liveVirtual.start(processorOf(carrier), vt, runState.acceptingSupplier())) {
             throw new RejectedExecutionException("Virtual thread " + vt + " rejected: the scheduler is shut down");
         }
     }

@@ -8,8 +8,10 @@ import io.mnscheduler.internal.jfr.ThreadStates;
 import io.mnscheduler.spi.WorkerPlacement;
 import io.mnscheduler.internal.stats.ProcessorCounters.Event;
 
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 import static io.mnscheduler.internal.Processor.PARKED;
 import static io.mnscheduler.internal.Processor.RUNNING;
@@ -44,6 +46,7 @@ final class WorkerLoop {
     private static final int RUN_BATCH = 128;
 
     private static final System.Logger LOG = System.getLogger(Scheduler.class.getName()); // the engine's logger name, as before the split
+    private static final Predicate<Thread> ENDED = t -> t.getState() == Thread.State.TERMINATED; // no capture: no allocation per call
 
     private final TaskOrder order;                    // final
     private final Timers timers;                      // final
@@ -189,6 +192,8 @@ final class WorkerLoop {
             p.latency.record(System.nanoTime() - sampled.submittedNanos);
         }
         w.current = task;
+        boolean continuation = VirtualThreadSupport.mayBeContinuation(task); // a class check: no shared line read per task
+        Thread firstRun = continuation ? firstRunOf(task) : null;
         try {
             task.run();
         } catch (Throwable failure) {
@@ -196,8 +201,8 @@ final class WorkerLoop {
         }
         w.current = null;
         Thread.interrupted(); // an interrupt meant for the task that ended must not reach the next one
-        if (VirtualThreadSupport.mayBeContinuation(task)) { // a class check: no shared line read per task
-            afterContinuation(task, p.id);
+        if (continuation) {
+            afterContinuation(task, firstRun, p.id);
         }
         Processor now = w.processor; // blocking() may have given the worker another processor, or none
         int outcome;
@@ -219,17 +224,42 @@ final class WorkerLoop {
     }
 
     /**
-     * Forgets a virtual thread whose continuation task just ran on processor {@code stripe}, if that
-     * run was its last. Another worker may also see it TERMINATED (it parked here, then was resumed
-     * and ended there before this look); the registry lets exactly one removal succeed.
+     * The virtual thread whose continuation {@code task} is about to run for the first time (its
+     * state still STARTED), or null. shutdownNow() interrupts running virtual threads by reading
+     * {@code w.current}, which this worker wrote just before; a thread not yet tracked has no other
+     * way to be found, so a first run also reads the run state after a full fence: either
+     * shutdownNow (STOP written, fence, then current read) sees it running, or this sees the stop.
      */
-    private void afterContinuation(Runnable task, int stripe) {
-        Thread vt = VirtualThreadSupport.threadOf(task);
-        if (vt == null) {
-            return; // a plain task, or a continuation whose thread cannot be read: never registered
+    private Thread firstRunOf(Runnable task) {
+        if (VirtualThreadSupport.startState(task) != VirtualThreadSupport.START) {
+            return null;
         }
-        if (vt.getState() == Thread.State.TERMINATED && liveVirtual.remove(stripe, vt)
-                && runState.isShutdown() && liveVirtual.count() == 0) {
+        Thread vt = VirtualThreadSupport.threadOf(task);
+        VarHandle.fullFence();
+        if (runState.softStop) {
+            vt.interrupt();
+        }
+        return vt;
+    }
+
+    /**
+     * After a run of a virtual thread's continuation task on processor {@code stripe}: takes the
+     * thread off the live count if the run was its last, or tracks it if its first run
+     * ({@code firstRun}, else null) ended in a park or a yield. Exactly once, though the thread may
+     * end on another worker right after this run parked it: see VirtualThreadRegistry.afterFirstRun.
+     */
+    private void afterContinuation(Runnable task, Thread firstRun, int stripe) {
+        boolean ended;
+        if (firstRun != null) {
+            ended = liveVirtual.afterFirstRun(stripe, firstRun, ENDED);
+            if (!ended && runState.softStop) { // read after the track: shutdownNow's interrupts missed it, or hit it already
+                firstRun.interrupt();
+            }
+        } else {
+            Thread vt = VirtualThreadSupport.threadOf(task); // null: a plain task, or a thread that cannot be read (never counted)
+            ended = vt != null && liveVirtual.afterLaterRun(stripe, vt, ENDED);
+        }
+        if (ended && runState.isShutdown() && liveVirtual.count() == 0) {
             parking.wakeAll(); // the last virtual thread is gone: let parked workers leave
         }
     }

@@ -210,17 +210,25 @@
  * back to put it at): when the queue and runnext run dry the list moves into the queue, under a
  * batch from the global queue, so outside work still runs first, as behind Go's Gosched, and
  * thieves can take it from there; a fairness tick also takes its oldest. A yield thus costs no lock
- * and no shared write. The first submission registers the thread in liveVirtual, in the stripe of
- * the processor it starts on (VirtualThreadRegistry: no line shared between cores on the path of a
- * thread's start or end), or, started elsewhere, in an off-processor stripe chosen by its thread id;
- * after each run of a continuation task, a worker that sees the thread TERMINATED removes it. Continuations of started virtual threads are never refused: the JDK would
+ * and no shared write. The first submission counts the thread in liveVirtual, in the stripe of the
+ * processor it starts on, or, started elsewhere, in an off-processor stripe chosen by its thread id
+ * (VirtualThreadRegistry). A thread that ends in its first run is never stored anywhere: its worker
+ * takes it off its own stripe's count. One whose first run parks or yields is tracked in its
+ * worker's stripe's table, and the worker that sees it TERMINATED after a later run removes it;
+ * VirtualThreadRegistry.afterFirstRun says why exactly one of them takes it off, and
+ * RegistryInterleavingTest explores it. shutdownNow() interrupts the tracked threads, the running
+ * ones (read from each worker's current task) and the queued ones (their continuations drained);
+ * a first run reads the stop after a full fence that follows its write of current, and a first run
+ * that parked reads it after its track, so neither is missed. Continuations of started virtual threads are never refused: the JDK would
  * throw the RejectedExecutionException into whoever unparked the thread and leave it stranded. So
  * after shutdown() new virtual threads are refused but started ones run on, and workers exit only
  * once none is alive. shutdownNow() with live virtual threads interrupts them and returns the plain
  * tasks, but keeps the processors running (a soft stop) until the last virtual thread ends;
  * anything a worker still finds then runs, so nothing is lost. A start and shutdownNow decide
  * against each other Dekker-style: the start raises its stripe's count, then reads the run state;
- * shutdownNow writes the run state, then reads the counts.
+ * shutdownNow writes the run state, then reads the counts. An end may be counted in another stripe
+ * than its start; the sum still never misses a thread alive throughout the read, because a start
+ * that the read misses was refused (the VirtualThreadRegistry class comment).
  *
  * Memory ordering. Each field says who writes and reads it and in which mode. The pairs that carry
  * the arguments, with the files they sit in: RunQueue's tail store/head load against the thief's

@@ -5,25 +5,33 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The live-thread registry: seeded random sequences checked against a {@link HashSet} model
- * (growth, shrinking and backward-shift deletion included, processor and off-processor stripes
- * both), its argument checks, and concurrent removals of the same thread, of which exactly one may
- * succeed.
+ * The live-thread registry: seeded random sequences of starts, first-run ends, tracks and removals
+ * checked against a model (a live count and a {@link HashSet} of tracked threads; growth,
+ * shrinking and backward-shift deletion of the tables included, processor and off-processor
+ * stripes both), its argument checks, and real threads racing: removals of one thread, of which
+ * exactly one may succeed, and a first run's end against a later run's, of which exactly one may
+ * take the thread off. {@code RegistryInterleavingTest} explores the last race schedule by schedule.
  */
 @Tag("virtual-threads")
 class VirtualThreadRegistryTest {
@@ -39,31 +47,45 @@ class VirtualThreadRegistryTest {
     void randomSequencesMatchTheModel(int processors, int off, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         VirtualThreadRegistry registry = new VirtualThreadRegistry(processors, off);
-        Set<Thread> model = new HashSet<>();
+        int live = 0;
+        List<Thread> firstRunning = new ArrayList<>(); // started, first run not ended
+        Set<Thread> tracked = new HashSet<>();
         List<Thread> known = new ArrayList<>();
         for (int step = 0; step < 200_000; step++) {
             String where = "seed " + seed + ", step " + step;
             int op = random.nextInt(100);
             // Phases of growth and of decline, so that tables grow to thousands and shrink back.
             boolean growing = (step / 20_000) % 2 == 0;
-            if (op < (growing ? 60 : 30)) {
+            if (op < (growing ? 40 : 20)) {
                 Thread t = newThread();
-                assertTrue(registry.register(anyProcessor(random, processors), t, () -> true), where);
-                model.add(t);
-                known.add(t);
+                assertTrue(registry.start(anyProcessor(random, processors), t, () -> true), where);
+                live++;
+                firstRunning.add(t);
+            } else if (op < 60 && !firstRunning.isEmpty()) {
+                Thread t = firstRunning.remove(random.nextInt(firstRunning.size()));
+                if (processors > 0 && random.nextInt(4) == 0) {
+                    registry.endedUntracked(random.nextInt(processors));
+                    live--;
+                } else {
+                    registry.track(anyProcessor(random, processors), t);
+                    tracked.add(t);
+                    known.add(t);
+                }
             } else if (op < 90 && !known.isEmpty()) {
                 Thread t = known.get(random.nextInt(known.size()));
-                assertEquals(model.remove(t), registry.remove(anyProcessor(random, processors), t), "remove, " + where);
+                boolean expected = tracked.remove(t);
+                assertEquals(expected, registry.remove(anyProcessor(random, processors), t), "remove, " + where);
+                live -= expected ? 1 : 0;
             } else if (!known.isEmpty()) {
                 Thread t = known.get(random.nextInt(known.size()));
-                assertEquals(model.contains(t), registry.contains(t), "contains, " + where);
+                assertEquals(tracked.contains(t), registry.contains(t), "contains, " + where);
             }
             if (known.size() > 50_000) {
-                known.removeIf(t -> !model.contains(t));
+                known.removeIf(t -> !tracked.contains(t));
             }
-            assertEquals(model.size(), registry.count(), "count, " + where);
+            assertEquals(live, registry.count(), "count, " + where);
         }
-        assertEquals(model, new HashSet<>(registry.threads()));
+        assertEquals(tracked, new HashSet<>(registry.threads()));
     }
 
     /** A processor's stripe, or -1 (off-processor) about a third of the time. */
@@ -72,13 +94,15 @@ class VirtualThreadRegistryTest {
     }
 
     @Test
-    void aThreadRegisteredTwiceIsRefusedAndNotCountedTwice() {
+    void aThreadTrackedTwiceIsRefused() {
         VirtualThreadRegistry registry = new VirtualThreadRegistry(2, 4);
         Thread t = newThread();
-        assertTrue(registry.register(0, t, () -> true));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> registry.register(0, t, () -> true));
-        assertTrue(e.getMessage().contains("registered already"), e.getMessage());
+        assertTrue(registry.start(0, t, () -> true));
+        registry.track(0, t);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> registry.track(0, t));
+        assertTrue(e.getMessage().contains("tracked already"), e.getMessage());
         assertEquals(1, registry.count());
+        assertEquals(List.of(t), registry.threads());
     }
 
     @Test
@@ -88,7 +112,7 @@ class VirtualThreadRegistryTest {
         for (int processor : new int[] {1, -1}) {
             Thread t = newThread();
             int[] seen = new int[1];
-            assertFalse(registry.register(processor, t, () -> {
+            assertFalse(registry.start(processor, t, () -> {
                 seen[0] = registry.count();
                 return false;
             }));
@@ -97,6 +121,22 @@ class VirtualThreadRegistryTest {
             assertFalse(registry.contains(t));
             assertFalse(registry.remove(0, t));
         }
+    }
+
+    @Test
+    void anEndCountedInAnotherStripeStillSumsToZero() {
+        // Started off the processors, ended untracked on processor 1; started on 0, removed by 1.
+        VirtualThreadRegistry registry = new VirtualThreadRegistry(2, 4);
+        Thread a = newThread();
+        Thread b = newThread();
+        assertTrue(registry.start(-1, a, () -> true));
+        assertTrue(registry.start(0, b, () -> true));
+        assertEquals(2, registry.count());
+        registry.endedUntracked(1);
+        registry.track(0, b);
+        assertTrue(registry.remove(1, b));
+        assertEquals(0, registry.count());
+        assertTrue(registry.threads().isEmpty());
     }
 
     @Test
@@ -110,34 +150,6 @@ class VirtualThreadRegistryTest {
     }
 
     @Test
-    void aContinuationTaskIsFoundByItsThread() throws Exception {
-        // Shutdown asks by task: the registry finds the thread bound into a real continuation task.
-        VirtualThreadRegistry registry = new VirtualThreadRegistry(1, 2);
-        java.util.concurrent.atomic.AtomicReference<Runnable> task = new java.util.concurrent.atomic.AtomicReference<>();
-        Thread.Builder.OfVirtual builder = VirtualThreadSupport.newBuilder(r -> {
-            task.compareAndSet(null, r);
-            Thread.ofPlatform().start(r);
-        });
-        CountDownLatch release = new CountDownLatch(1);
-        Thread vt = builder.start(() -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        assertTrue(VirtualThreadSupport.threadOf(task.get()) == vt, "the continuation task carries its thread");
-        assertFalse(registry.containsTask(task.get()));
-        assertTrue(registry.register(-1, vt, () -> true));
-        assertTrue(registry.containsTask(task.get()));
-        assertFalse(registry.containsTask(() -> { }), "a plain task is no continuation");
-        release.countDown();
-        assertTrue(vt.join(java.time.Duration.ofSeconds(WAIT_S)), "the virtual thread ended");
-        assertTrue(registry.remove(0, vt));
-        assertFalse(registry.containsTask(task.get()));
-    }
-
-    @Test
     void concurrentRemovalsOfOneThreadSucceedExactlyOnce() throws Exception {
         // Two workers that both saw a thread TERMINATED race to remove it, from different stripes.
         int rounds = 20_000;
@@ -145,7 +157,8 @@ class VirtualThreadRegistryTest {
         Thread[] threads = new Thread[rounds];
         for (int i = 0; i < rounds; i++) {
             threads[i] = newThread();
-            registry.register(i % 4 - 1, threads[i], () -> true);
+            registry.start(i % 4 - 1, threads[i], () -> true);
+            registry.track(i % 3, threads[i]);
         }
         AtomicInteger removed = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
@@ -167,42 +180,101 @@ class VirtualThreadRegistryTest {
         }
         start.countDown();
         for (Thread t : removers) {
-            assertTrue(t.join(java.time.Duration.ofSeconds(WAIT_S)), "remover finished");
+            assertTrue(t.join(Duration.ofSeconds(WAIT_S)), "remover finished");
         }
-        assertEquals(rounds, removed.get(), "each registration removed exactly once");
+        assertEquals(rounds, removed.get(), "each tracked thread removed exactly once");
         assertEquals(0, registry.count());
         assertTrue(registry.threads().isEmpty());
     }
 
     @Test
+    void aFirstRunsEndRacingALaterRunsEndTakesTheThreadOffOnce() throws Exception {
+        // Real threads, many rounds: the worker whose run parked the thread (afterFirstRun) against
+        // the worker whose run ended it, which marks it ended just before its look (afterLaterRun).
+        int rounds = 20_000;
+        VirtualThreadRegistry registry = new VirtualThreadRegistry(2, 2);
+        Set<Thread> ended = ConcurrentHashMap.newKeySet();
+        CyclicBarrier barrier = new CyclicBarrier(2);
+        AtomicReference<Thread> current = new AtomicReference<>();
+        AtomicInteger off = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable first = () -> {
+            try {
+                for (int i = 0; i < rounds; i++) {
+                    Thread t = newThread();
+                    registry.start(0, t, () -> true);
+                    current.set(t);
+                    barrier.await(WAIT_S, TimeUnit.SECONDS);
+                    off.addAndGet(registry.afterFirstRun(0, t, ended::contains) ? 1 : 0);
+                    barrier.await(WAIT_S, TimeUnit.SECONDS);
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        };
+        Runnable later = () -> {
+            try {
+                for (int i = 0; i < rounds; i++) {
+                    barrier.await(WAIT_S, TimeUnit.SECONDS);
+                    Thread t = current.get();
+                    ended.add(t);
+                    off.addAndGet(registry.afterLaterRun(1, t, ended::contains) ? 1 : 0);
+                    barrier.await(WAIT_S, TimeUnit.SECONDS);
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        };
+        Thread a = Thread.ofPlatform().start(first);
+        Thread b = Thread.ofPlatform().start(later);
+        assertTrue(a.join(Duration.ofSeconds(WAIT_S * 4)) && b.join(Duration.ofSeconds(WAIT_S * 4)), "finished");
+        assertNull(failure.get());
+        assertEquals(rounds, off.get(), "each thread taken off exactly once");
+        assertEquals(0, registry.count());
+        assertEquals(Collections.emptyList(), registry.threads());
+    }
+
+    @Test
     void concurrentStartsAndEndsKeepAnExactCount() throws Exception {
-        // Each worker starts in its own stripe or an off-processor one, and sometimes ends a thread
-        // first looking in a neighbour's stripe; one outside thread starts off-processor meanwhile.
+        // Each worker starts in its own stripe or an off-processor one; a first run ends untracked,
+        // or parks (tracked) and ends later with a removal that first looks in a neighbour's stripe.
         int perThread = 50_000;
         int threads = 3;
         VirtualThreadRegistry registry = new VirtualThreadRegistry(threads, 4);
-        CountDownLatch done = new CountDownLatch(threads + 1);
-        for (int r = 0; r <= threads; r++) {
-            int processor = r == threads ? -1 : r;
+        CountDownLatch done = new CountDownLatch(threads);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int r = 0; r < threads; r++) {
+            int processor = r;
             Thread.ofPlatform().start(() -> {
-                List<Thread> mine = new ArrayList<>();
-                SplittableRandom random = new SplittableRandom(processor);
-                for (int i = 0; i < perThread; i++) {
-                    Thread t = newThread();
-                    registry.register(random.nextInt(4) == 0 ? -1 : processor, t, () -> true);
-                    mine.add(t);
-                    if (random.nextInt(3) == 0) { // an end seen from another stripe first
-                        Thread victim = mine.remove(random.nextInt(mine.size()));
-                        assertTrue(registry.remove(random.nextInt(threads), victim));
+                try {
+                    List<Thread> parked = new ArrayList<>();
+                    SplittableRandom random = new SplittableRandom(processor);
+                    for (int i = 0; i < perThread; i++) {
+                        Thread t = newThread();
+                        registry.start(random.nextInt(4) == 0 ? -1 : processor, t, () -> true);
+                        if (random.nextBoolean()) {
+                            registry.endedUntracked(processor);
+                        } else {
+                            registry.track(processor, t);
+                            parked.add(t);
+                        }
+                        if (!parked.isEmpty() && random.nextInt(3) == 0) {
+                            Thread victim = parked.remove(random.nextInt(parked.size()));
+                            assertTrue(registry.remove(random.nextInt(threads), victim));
+                        }
                     }
+                    for (Thread t : parked) {
+                        assertTrue(registry.remove(processor, t));
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    done.countDown();
                 }
-                for (Thread t : mine) {
-                    assertTrue(registry.remove(processor, t));
-                }
-                done.countDown();
             });
         }
         assertTrue(done.await(WAIT_S, TimeUnit.SECONDS), "the threads finished");
+        assertNull(failure.get());
         assertEquals(0, registry.count());
     }
 }
