@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
  * ping_pong over rendezvous channels), and skynet with 1,000,000
  * leaf virtual threads; {@code virtual_spawn_join} (20,000 virtual threads started and joined by the
  * benchmark's platform thread: every start is an outside submission) and {@code sleep_many} (100,000
- * virtual threads each sleeping 10 ms: every wake-up comes from the JDK's timer threads, from
- * outside too). {@code jdk} is the JDK's own scheduler; the other pools carry virtual threads
- * through the same JDK hook mn-scheduler uses.
+ * virtual threads each sleeping 10 ms: mn-scheduler sets the timers on its own per-processor
+ * timers, the JDK's scheduler on ForkJoinPool's, and the other pools get the JDK's timer threads,
+ * which wake each thread from outside). {@code jdk} is the JDK's own scheduler; the other pools
+ * carry virtual threads through the same JDK hook mn-scheduler uses.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -78,7 +78,7 @@ final class TaskOrder {
             // overflow may be what waits there: see overflowedRecently.
             Runnable t = p.takeRunnext();
             if (t != null) {
-                global.add(t);
+                global.addBehindMost(t); // behind the waiting work, not in a shard of its own (see there)
                 p.runnextStreak = 0;
             }
         }

@@ -49,7 +49,7 @@ public final class Report {
             "spawn_many_remote_busy", "chained_spawn", "yield_many", "ping_pong", "ping_pong_rendezvous", "skynet_threads",
             "virtual_spawn_join", "sleep_many", "skynet_futures", "fork_join_fib",
             "wakeup_latency", "idle_cost", "blocking_tolerance", "blocking_join", "completable_join", "wait_behind",
-            "timer_churn", "timer_fire", "timer_from_tasks");
+            "timer_churn", "timer_fire", "timer_fire_lateness", "timer_from_tasks");
 
     /** The idle-cost target: at most this percentage of one core. */
     static final double IDLE_TARGET_PERCENT = 1.0;

@@ -118,6 +118,11 @@ public final class Results {
                     figures.add(new Figure(stem[0], p, stem[1], workers, o.get(p).getAsDouble(), Double.NaN, "µs", false));
                 }
             }
+            case "timer_fire_lateness" -> {
+                for (String p : List.of("p50", "p99", "max")) {
+                    figures.add(new Figure(stem[0], p, stem[1], workers, o.get(p).getAsDouble(), Double.NaN, "µs", false));
+                }
+            }
             case "idle_cost" -> figures.add(new Figure(stem[0], "", stem[1], workers, o.get("mean").getAsDouble(),
                     Double.NaN, "% of a core", false));
             case "spawn_many_remote_busy" -> figures.add(new Figure(stem[0], "", stem[1], workers, 0, Double.NaN, "ops/s", true,

@@ -28,8 +28,9 @@ class ReportTest {
     void readsJmhSideAndGoResultsAndResolvesAllCores() throws Exception {
         Results r = Results.read(fixture(), 2);
         List<Figure> f = r.figures();
-        // 6 JMH figures (the wake-up JMH score is left to its HdrHistogram), 2 x 3 percentiles, 1 idle, 1 starved, 1 Go
-        assertEquals(6 + 6 + 1 + 1 + 1, f.size(), f.toString());
+        // 6 JMH figures (the wake-up JMH score is left to its HdrHistogram), 2 x 3 wake-up percentiles,
+        // 2 x 3 timer lateness figures, 1 idle, 1 starved, 1 Go
+        assertEquals(6 + 6 + 6 + 1 + 1 + 1, f.size(), f.toString());
         assertTrue(f.stream().filter(x -> !x.peer().equals("go")).allMatch(x -> x.workers() == 2), "workers = 0 means all 2 cores");
         assertTrue(f.stream().noneMatch(x -> x.benchmark().equals("wakeup_latency") && x.metric().isEmpty()));
         assertEquals("go1.19.8", r.go());
@@ -57,6 +58,9 @@ class ReportTest {
         assertTrue(table.contains("| spawn_many_local | 2 | ops/s ↑ | 2000 ± 100 | 1000 ± 50.0 (2.00×) | 2500 (0.80×) |"), table);
         assertTrue(table.contains("starved: the outside tasks did not all run in 10 s"), table);
         assertTrue(table.contains("| wakeup_latency p99 | 2 | µs ↓ | 80.0 | 100 (1.25×) |"), table);
+        // the timer lateness side result: lower is better, against ScheduledThreadPoolExecutor's column
+        assertTrue(table.contains("| timer_fire_lateness p50 | 2 | µs ↓ | 88.0 |"), table);
+        assertTrue(table.contains("22000 (250.00×)"), table);
         assertTrue(table.contains("900 (0.33×)"), "Go's ping_pong against mn's 300: " + table);
         List<String> order = report.rows().stream().map(Figure.Row::title).toList();
         assertTrue(order.indexOf("spawn_many_local") < order.indexOf("ping_pong")

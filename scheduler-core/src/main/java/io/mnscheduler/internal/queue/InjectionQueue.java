@@ -103,10 +103,15 @@ public final class InjectionQueue {
         }
     }
 
-    /** The calling thread's shard: its id, Fibonacci-hashed, so consecutive ids spread. */
+    /** The calling thread's shard. */
     private Shard mine() {
-        long h = Thread.currentThread().threadId() * 0x9E3779B97F4A7C15L;
-        return shards[(int) (h >>> 40) & mask];
+        return shards[shardOf(Thread.currentThread().threadId())];
+    }
+
+    /** The shard of the thread with id {@code threadId}: the id Fibonacci-hashed, so consecutive ids spread. */
+    int shardOf(long threadId) {
+        long h = threadId * 0x9E3779B97F4A7C15L;
+        return (int) (h >>> 40) & mask;
     }
 
     /**
@@ -143,6 +148,36 @@ public final class InjectionQueue {
     /** Adds one task from a worker; like {@link #addBatch}, allowed after {@link #close(Runnable)}. */
     public void add(Runnable task) {
         Shard s = mine();
+        synchronized (s) {
+            s.tasks.addLast(task);
+            added(s, 1);
+        }
+    }
+
+    /**
+     * Adds one task from a worker behind the largest backlog: at the tail of the shard that holds
+     * the most tasks (sizes read racily), or the worker's own shard when none holds any. For a task
+     * sent behind waiting outside work (TaskOrder: a runnext streak spent while the global queue
+     * holds tasks), which one queue put behind all of it: in a shard of its own it would come back
+     * at the next poll's turn of the shards, a few tasks later, and a task that keeps resubmitting
+     * itself would run between every batch of the outside work instead of after it. With one outside
+     * submitter it goes behind all that submitter's waiting tasks; with several, behind the longest
+     * queue of them. Allowed after {@link #close(Runnable)}, like {@link #add}.
+     */
+    public void addBehindMost(Runnable task) {
+        Shard s = null;
+        int most = 0;
+        for (long w = nonEmpty.get(); w != 0; w &= w - 1) {
+            Shard c = shards[Long.numberOfTrailingZeros(w)];
+            int size = c.size;
+            if (size > most) {
+                most = size;
+                s = c;
+            }
+        }
+        if (s == null) {
+            s = mine();
+        }
         synchronized (s) {
             s.tasks.addLast(task);
             added(s, 1);

@@ -4,6 +4,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -116,6 +117,48 @@ class InjectionQueueModelTest {
             assertEquals(i, ((Tagged) q.poll()).seq());
         }
         assertThrows(IllegalArgumentException.class, () -> new InjectionQueue(0));
+    }
+
+    @Test
+    void aTaskSentBehindTheWaitingWorkComesAfterTheLargestBacklog() throws Exception {
+        // Two outside submitters, 100 and 3 tasks; a worker's demoted task must come after all of the
+        // first's 100 (in one queue it came after all 103), not at the next turn of the shards.
+        InjectionQueue q = new InjectionQueue(2);
+        Thread first = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < 100; i++) {
+                assertTrue(q.offerExternal(new Tagged(1, i)));
+            }
+        });
+        assertTrue(first.join(Duration.ofSeconds(60)));
+        int big = q.shardOf(first.threadId());
+        AtomicBoolean second = new AtomicBoolean();
+        for (int tries = 0; !second.get(); tries++) { // a thread whose id falls in another shard
+            assertTrue(tries < 1_000, "no thread id fell outside shard " + big);
+            Thread t = Thread.ofPlatform().start(() -> {
+                if (q.shardOf(Thread.currentThread().threadId()) != big) {
+                    for (int i = 0; i < 3; i++) {
+                        assertTrue(q.offerExternal(new Tagged(2, i)));
+                    }
+                    second.set(true);
+                }
+            });
+            assertTrue(t.join(Duration.ofSeconds(60)));
+        }
+        Tagged demoted = new Tagged(0, 0);
+        q.addBehindMost(demoted);
+        List<Runnable> order = new ArrayList<>();
+        for (Runnable r; (r = q.poll()) != null; ) {
+            order.add(r);
+        }
+        assertEquals(104, order.size());
+        int at = order.indexOf(demoted);
+        long bigBefore = order.subList(0, at).stream().filter(r -> ((Tagged) r).submitter() == 1).count();
+        assertEquals(100, bigBefore, "behind every task of the largest backlog: " + order);
+
+        InjectionQueue empty = new InjectionQueue(2);
+        empty.addBehindMost(demoted);
+        assertSame(demoted, empty.poll(), "with nothing waiting it goes to the caller's own shard");
+        assertTrue(empty.isEmpty());
     }
 
     @Test
