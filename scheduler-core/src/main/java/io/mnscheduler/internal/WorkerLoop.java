@@ -192,8 +192,9 @@ final class WorkerLoop {
             p.latency.record(System.nanoTime() - sampled.submittedNanos);
         }
         w.current = task;
-        boolean continuation = VirtualThreadSupport.mayBeContinuation(task); // a class check: no shared line read per task
-        Thread firstRun = continuation ? firstRunOf(task) : null;
+        // A class check first: a plain task reads no field here. The thread is read once per run.
+        Thread vt = VirtualThreadSupport.mayBeContinuation(task) ? VirtualThreadSupport.threadOf(task) : null;
+        boolean firstRun = vt != null && firstRun(vt);
         try {
             task.run();
         } catch (Throwable failure) {
@@ -201,8 +202,8 @@ final class WorkerLoop {
         }
         w.current = null;
         Thread.interrupted(); // an interrupt meant for the task that ended must not reach the next one
-        if (continuation) {
-            afterContinuation(task, firstRun, p.id);
+        if (vt != null) {
+            afterContinuation(vt, firstRun, p.id);
         }
         Processor now = w.processor; // blocking() may have given the worker another processor, or none
         int outcome;
@@ -224,40 +225,38 @@ final class WorkerLoop {
     }
 
     /**
-     * The virtual thread whose continuation {@code task} is about to run for the first time (its
-     * state still STARTED), or null. shutdownNow() interrupts running virtual threads by reading
-     * {@code w.current}, which this worker wrote just before; a thread not yet tracked has no other
-     * way to be found, so a first run also reads the run state after a full fence: either
-     * shutdownNow (STOP written, fence, then current read) sees it running, or this sees the stop.
+     * Whether virtual thread {@code vt}'s continuation is about to run for the first time (its state
+     * still STARTED). shutdownNow() interrupts running virtual threads by reading {@code w.current},
+     * which this worker wrote just before; a thread not yet tracked has no other way to be found, so
+     * a first run also reads the run state after a full fence: either shutdownNow (STOP written,
+     * fence, then current read) sees it running, or this sees the stop.
      */
-    private Thread firstRunOf(Runnable task) {
-        if (VirtualThreadSupport.startState(task) != VirtualThreadSupport.START) {
-            return null;
+    private boolean firstRun(Thread vt) {
+        if (!VirtualThreadSupport.notYetRun(vt)) {
+            return false;
         }
-        Thread vt = VirtualThreadSupport.threadOf(task);
         VarHandle.fullFence();
         if (runState.softStop) {
             vt.interrupt();
         }
-        return vt;
+        return true;
     }
 
     /**
-     * After a run of a virtual thread's continuation task on processor {@code stripe}: takes the
+     * After a run of virtual thread {@code vt}'s continuation on processor {@code stripe}: takes the
      * thread off the live count if the run was its last, or tracks it if its first run
-     * ({@code firstRun}, else null) ended in a park or a yield. Exactly once, though the thread may
-     * end on another worker right after this run parked it: see VirtualThreadRegistry.afterFirstRun.
+     * ({@code firstRun}) ended in a park or a yield. Exactly once, though the thread may end on
+     * another worker right after this run parked it: see VirtualThreadRegistry.afterFirstRun.
      */
-    private void afterContinuation(Runnable task, Thread firstRun, int stripe) {
+    private void afterContinuation(Thread vt, boolean firstRun, int stripe) {
         boolean ended;
-        if (firstRun != null) {
-            ended = liveVirtual.afterFirstRun(stripe, firstRun, ENDED);
+        if (firstRun) {
+            ended = liveVirtual.afterFirstRun(stripe, vt, ENDED);
             if (!ended && runState.softStop) { // read after the track: shutdownNow's interrupts missed it, or hit it already
-                firstRun.interrupt();
+                vt.interrupt();
             }
         } else {
-            Thread vt = VirtualThreadSupport.threadOf(task); // null: a plain task, or a thread that cannot be read (never counted)
-            ended = vt != null && liveVirtual.afterLaterRun(stripe, vt, ENDED);
+            ended = liveVirtual.afterLaterRun(stripe, vt, ENDED);
         }
         if (ended && runState.isShutdown() && liveVirtual.count() == 0) {
             parking.wakeAll(); // the last virtual thread is gone: let parked workers leave

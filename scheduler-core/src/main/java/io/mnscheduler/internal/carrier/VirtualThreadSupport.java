@@ -213,7 +213,15 @@ public final class VirtualThreadSupport {
         if (vt == null) {
             return UNKNOWN;
         }
-        return (int) STATE.getVolatile(vt) == STARTED ? START : RESUME;
+        return notYetRun(vt) ? START : RESUME;
+    }
+
+    /**
+     * Whether virtual thread {@code vt} (from {@link #threadOf}, so its state can be read) is started
+     * and has not run yet: a volatile read of its state, which leaves STARTED only by running.
+     */
+    public static boolean notYetRun(Thread vt) {
+        return (int) STATE.getVolatile(vt) == STARTED;
     }
 
     private static Field findBoundThread(Class<?> taskClass) {
