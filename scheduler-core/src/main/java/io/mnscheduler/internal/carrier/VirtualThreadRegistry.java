@@ -163,7 +163,7 @@ public final class VirtualThreadRegistry {
     }
 
     /** A counted thread ended in its first run, never tracked: one less, in processor {@code processor}'s stripe. */
-    public void endedUntracked(int processor) {
+    void endedUntracked(int processor) {
         COUNT.getAndAdd(stripes[processor], -1);
     }
 
@@ -173,7 +173,7 @@ public final class VirtualThreadRegistry {
      *
      * @throws IllegalStateException if {@code thread} is tracked there already
      */
-    public void track(int processor, Thread thread) {
+    void track(int processor, Thread thread) {
         Stripe s = stripe(processor, thread);
         long id = thread.threadId();
         s.lock();
@@ -225,7 +225,7 @@ public final class VirtualThreadRegistry {
      * stripe (-1: in its off-processor one), when this call removed it; false when it was not
      * tracked (or another caller removed it first: exactly one removal of an entry succeeds).
      */
-    public boolean remove(int first, Thread thread) {
+    boolean remove(int first, Thread thread) {
         if (!untrack(first, thread)) {
             return false;
         }
@@ -249,8 +249,8 @@ public final class VirtualThreadRegistry {
         return false;
     }
 
-    /** Whether {@code thread} is tracked (outlived its first run and has not been removed). */
-    public boolean contains(Thread thread) {
+    /** Whether {@code thread} is tracked (outlived its first run and has not been removed); for the tests. */
+    boolean contains(Thread thread) {
         long id = thread.threadId();
         if (containedIn(stripes[offStripe(id)], thread, id)) {
             return true;
