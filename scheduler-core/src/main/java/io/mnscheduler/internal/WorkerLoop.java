@@ -44,6 +44,8 @@ final class WorkerLoop {
     private static final int LEAVE = 2;         // runSome: the worker must exit
     /** Rounds of the scheduling loop per call of runSome. */
     private static final int RUN_BATCH = 128;
+    /** Calls of runSome per call of runProcessor. */
+    private static final int PROCESSOR_BATCHES = 64;
 
     private static final System.Logger LOG = System.getLogger(Scheduler.class.getName()); // the engine's logger name, as before the split
     private static final Predicate<Thread> ENDED = t -> t.getState() == Thread.State.TERMINATED; // no capture: no allocation per call
@@ -100,7 +102,11 @@ final class WorkerLoop {
                     continue;
                 }
                 place(p);
-                if (!runProcessor(w)) {
+                int outcome;
+                do {
+                    outcome = runProcessor(w);
+                } while (outcome == MORE);
+                if (outcome == LEAVE) {
                     break;
                 }
             }
@@ -120,21 +126,29 @@ final class WorkerLoop {
     }
 
     /**
-     * Runs the worker's processor until it is handed off (true: the worker becomes a spare) or the
-     * worker must leave (false). The loop itself is in {@link #runSome}, which returns after
-     * {@link #RUN_BATCH} rounds: a loop that never returns is only ever compiled on stack (OSR),
-     * each such compilation is thrown away at its first uncommon trap, and until the next one is
-     * built the worker runs its scheduling loop in the interpreter or in profiled code. With two
-     * workers that left one worker three times slower than the other for seconds at a time. A
-     * method that returns is compiled as a whole and simply re-entered.
+     * Runs the worker's processor for up to {@link #PROCESSOR_BATCHES} calls of {@link #runSome}:
+     * MORE while it holds it, BECOME_SPARE once it was handed off, LEAVE when the worker must exit.
+     * Both levels return, and that is the point. {@link #runSome} returns after {@link #RUN_BATCH}
+     * rounds: a loop that never returns is only ever compiled on stack (OSR), each such compilation
+     * is thrown away at its first uncommon trap, and until the next one is built the worker runs its
+     * scheduling loop in the interpreter. With two workers that left one worker three times slower
+     * than the other for seconds at a time. This method returns too: when it looped forever it was
+     * itself only ever compiled on stack, and in one JVM that had run other workloads first (the
+     * same-JVM mode: {@code runSome} deoptimised and recompiled at each new workload), JFR showed
+     * one worker running {@code runSome} in the interpreter for 30 seconds and more beneath a
+     * compiled frame of this method while the other worker ran compiled code, which halved
+     * {@code yield_many}. The caller's loop, which calls this once per 8,192 rounds, is the one
+     * compiled on stack now; if its call of this method ends up in the interpreter, that costs one
+     * interpreted loop of 64 calls, each of which enters {@code runSome}'s current compiled code.
      */
-    private boolean runProcessor(Worker w) {
-        for (;;) {
+    private int runProcessor(Worker w) {
+        for (int batch = 0; batch < PROCESSOR_BATCHES; batch++) {
             int outcome = runSome(w);
             if (outcome != MORE) {
-                return outcome == BECOME_SPARE;
+                return outcome;
             }
         }
+        return MORE;
     }
 
     /** Up to RUN_BATCH rounds of the scheduling loop; the processor can change inside blocking(), so it is re-read. */
