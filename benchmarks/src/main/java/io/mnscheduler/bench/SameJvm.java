@@ -1,6 +1,13 @@
 package io.mnscheduler.bench;
 
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,10 +34,20 @@ import java.util.concurrent.Executor;
  *
  * Arguments: rounds (more than {@value #WARM_UP_ROUNDS}), the Markdown file to write, and optionally
  * the workloads to run (default: all). {@code -Dworkers=N} sizes every pool (default: one per core).
+ *
+ * <p>Each workload's rounds also run under a JFR recording of execution samples, and a second table
+ * gives, per workload, the share of the samples in mn-scheduler's scheduling loop
+ * ({@code WorkerLoop.runSome}) that found it running in the interpreter, overall and on the worker
+ * where it was highest. In a JVM that ran other workloads first, a loop compiled only on stack
+ * once left one worker interpreting its loop for tens of seconds (see the class comment of
+ * {@code WorkerLoop.runProcessor}); a share above a few percent says the figures of that workload
+ * come from such a slow mode.
  */
 public final class SameJvm {
     static final int WARM_UP_ROUNDS = 3;
     static final long ROUND_NANOS = 1_000_000_000L;
+    static final Duration SAMPLE_PERIOD = Duration.ofMillis(10);
+    static final String LOOP_CLASS = "io.mnscheduler.internal.WorkerLoop";
 
     /** One workload on an opened peer. */
     interface Op {
@@ -92,12 +109,17 @@ public final class SameJvm {
                 .append("Each cell: the peer's median ops/s over the rounds, then mn-scheduler's per-round ratio to it: median"
                         + " [lowest–highest]. Above 1.00× mn-scheduler is faster.\n\n")
                 .append("| workload | mn-scheduler | peer | peer ops/s | mn / peer: median [range] |\n|---|---:|---|---:|---|\n");
+        StringBuilder loop = new StringBuilder("\nmn-scheduler's scheduling loop in the interpreter: of the JFR execution"
+                + " samples (every " + SAMPLE_PERIOD.toMillis() + " ms) that found `WorkerLoop.runSome` on a worker's stack during"
+                + " the workload's rounds, the share where it ran interpreted, overall and on the worker where it was highest.\n\n"
+                + "| workload | samples | interpreted | worst worker |\n|---|---:|---:|---:|\n");
         try {
-            run(EXECUTOR, List.of(Peer.MN, Peer.FJP, Peer.FJP_ASYNC, Peer.FIXED, Peer.KOTLIN), only, pools, rounds, md);
-            run(THREADS, List.of(Peer.MN, Peer.JDK, Peer.FJP_ASYNC, Peer.FIXED, Peer.KOTLIN), only, pools, rounds, md);
+            run(EXECUTOR, List.of(Peer.MN, Peer.FJP, Peer.FJP_ASYNC, Peer.FIXED, Peer.KOTLIN), only, pools, rounds, md, loop);
+            run(THREADS, List.of(Peer.MN, Peer.JDK, Peer.FJP_ASYNC, Peer.FIXED, Peer.KOTLIN), only, pools, rounds, md, loop);
         } finally {
             pools.values().forEach(Peer.Pool::close);
         }
+        md.append(loop);
         Path out = Path.of(args[1]);
         Files.writeString(out, md.toString());
         System.out.println(md);
@@ -106,23 +128,22 @@ public final class SameJvm {
     }
 
     private static void run(Map<String, Op> suite, List<Peer> peers, List<String> only, Map<Peer, Peer.Pool> pools,
-                            int rounds, StringBuilder md) throws Exception {
+                            int rounds, StringBuilder md, StringBuilder loop) throws Exception {
         for (Map.Entry<String, Op> e : suite.entrySet()) {
             if (!only.isEmpty() && !only.contains(e.getKey())) {
                 continue;
             }
             Map<Peer, List<Double>> rates = new LinkedHashMap<>();
             peers.forEach(p -> rates.put(p, new ArrayList<>()));
-            for (int round = 0; round < rounds; round++) {
-                for (int i = 0; i < peers.size(); i++) {
-                    Peer p = peers.get((i + round) % peers.size()); // rotate, so no peer always follows the same one
-                    double rate = opsPerSecond(e.getValue(), pools.get(p));
-                    if (round >= WARM_UP_ROUNDS) {
-                        rates.get(p).add(rate);
-                    }
-                }
-                System.out.printf(Locale.ROOT, "%s round %d done%n", e.getKey(), round);
+            Recording recording = new Recording();
+            recording.enable("jdk.ExecutionSample").withPeriod(SAMPLE_PERIOD);
+            recording.start();
+            try {
+                rounds(e, peers, pools, rounds, rates);
+            } finally {
+                recording.stop();
             }
+            loop.append(interpretedShare(e.getKey(), recording));
             List<Double> mn = rates.get(Peer.MN);
             for (Peer p : peers.subList(1, peers.size())) {
                 List<Double> ratios = new ArrayList<>();
@@ -132,6 +153,59 @@ public final class SameJvm {
                 md.append(String.format(Locale.ROOT, "| %s | %.1f | %s | %.1f | %.2f× [%.2f–%.2f] |%n", e.getKey(), median(mn),
                         p.label(), median(rates.get(p)), median(ratios), Collections.min(ratios), Collections.max(ratios)));
             }
+        }
+    }
+
+    private static void rounds(Map.Entry<String, Op> e, List<Peer> peers, Map<Peer, Peer.Pool> pools, int rounds,
+                               Map<Peer, List<Double>> rates) throws Exception {
+        for (int round = 0; round < rounds; round++) {
+            for (int i = 0; i < peers.size(); i++) {
+                Peer p = peers.get((i + round) % peers.size()); // rotate, so no peer always follows the same one
+                double rate = opsPerSecond(e.getValue(), pools.get(p));
+                if (round >= WARM_UP_ROUNDS) {
+                    rates.get(p).add(rate);
+                }
+            }
+            System.out.printf(Locale.ROOT, "%s round %d done%n", e.getKey(), round);
+        }
+    }
+
+    /**
+     * A row of the interpreted-loop table: of the recording's samples with {@code WorkerLoop.runSome}
+     * on the stack, the share where that frame was interpreted, overall and per worker thread.
+     */
+    static String interpretedShare(String workload, Recording recording) throws IOException {
+        Path file = Files.createTempFile("samejvm-", ".jfr");
+        try {
+            recording.dump(file);
+            Map<String, int[]> perThread = new LinkedHashMap<>(); // thread name -> {samples, interpreted}
+            for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
+                if (event.getStackTrace() == null || event.getThread("sampledThread") == null) {
+                    continue;
+                }
+                for (RecordedFrame f : event.getStackTrace().getFrames()) {
+                    if (f.getMethod().getName().equals("runSome")
+                            && f.getMethod().getType().getName().equals(LOOP_CLASS)) {
+                        int[] c = perThread.computeIfAbsent(event.getThread("sampledThread").getJavaName(), k -> new int[2]);
+                        c[0]++;
+                        c[1] += f.getType().equals("Interpreted") ? 1 : 0;
+                        break;
+                    }
+                }
+            }
+            int samples = 0;
+            int interpreted = 0;
+            double worst = 0;
+            for (int[] c : perThread.values()) {
+                samples += c[0];
+                interpreted += c[1];
+                worst = Math.max(worst, 100.0 * c[1] / c[0]);
+            }
+            return String.format(Locale.ROOT, "| %s | %d | %.1f%% | %.1f%% |%n", workload, samples,
+                    samples == 0 ? 0.0 : 100.0 * interpreted / samples, worst);
+        } finally {
+            recording.close();
+            Files.deleteIfExists(file);
         }
     }
 

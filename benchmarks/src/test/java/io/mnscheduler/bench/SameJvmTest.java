@@ -1,0 +1,38 @@
+package io.mnscheduler.bench;
+
+import jdk.jfr.Recording;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The same-JVM mode's check for a scheduling loop left in the interpreter reads real JFR samples of
+ * mn-scheduler's workers: if the loop's class or method were renamed, its table would show no
+ * samples rather than a clean bill of health, and this fails.
+ */
+class SameJvmTest {
+
+    @Test
+    void theInterpretedLoopTableFindsTheSchedulingLoopOnTheWorkersStacks() throws Exception {
+        String row;
+        try (Peer.Pool pool = Peer.MN.open(2)) {
+            Recording recording = new Recording();
+            recording.enable("jdk.ExecutionSample").withPeriod(SameJvm.SAMPLE_PERIOD);
+            recording.start();
+            long start = System.nanoTime();
+            do { // three seconds of work: about 300 sample periods, on a loaded machine too
+                Workloads.spawnManyLocal(pool.executor(), 10_000);
+            } while (System.nanoTime() - start < 3_000_000_000L);
+            recording.stop();
+            row = SameJvm.interpretedShare("spawn_many_local", recording);
+        }
+        String[] cells = row.split("\\|");
+        assertEquals("spawn_many_local", cells[1].trim(), row);
+        int samples = Integer.parseInt(cells[2].trim());
+        assertTrue(samples >= 3, "JFR found WorkerLoop.runSome on a worker's stack only " + samples + " times: " + row);
+        double share = Double.parseDouble(cells[3].trim().replace("%", ""));
+        double worst = Double.parseDouble(cells[4].trim().replace("%", ""));
+        assertTrue(share >= 0 && share <= 100 && worst >= share && worst <= 100, row);
+    }
+}
