@@ -11,7 +11,7 @@ final class Machine {
 
     static String describe(int cores, String jvm, String go) {
         return "Machine: " + cores + " cores (" + cpuModel() + "), " + System.getProperty("os.name") + " "
-                + System.getProperty("os.version") + "; " + jvm + (go == null ? "; Go peer not run (Go not installed)" : "; " + go) + ".";
+                + System.getProperty("os.version") + "; " + jvm + (go == null ? "; Go peer not run (no go-*.json in the results: Go not installed, or not part of this run)" : "; " + go) + ".";
     }
 
     private static String cpuModel() {
