@@ -39,10 +39,10 @@ import java.util.concurrent.Executor;
  * recording of execution samples (so the sampling cannot weigh on the counted rounds of any
  * peer), and a second table gives, per workload, the share of the samples in
  * mn-scheduler's scheduling loop ({@code WorkerLoop.runSome}) that found it running in the
- * interpreter, overall and on the worker where it was highest. In a JVM that ran other workloads first, a loop compiled only on stack
- * once left one worker interpreting its loop for tens of seconds (see the class comment of
- * {@code WorkerLoop.runProcessor}); a share above a few percent says the figures of that workload
- * come from such a slow mode.
+ * interpreter, overall and on the worker where it was highest. In a JVM that ran other workloads
+ * first, a loop compiled only on stack once left one worker interpreting its loop for tens of
+ * seconds (see the comment of {@code WorkerLoop.runProcessor}); a share above a few percent says
+ * the figures of that workload come from such a slow mode.
  */
 public final class SameJvm {
     static final int WARM_UP_ROUNDS = 3;
