@@ -111,8 +111,9 @@ public final class SameJvm {
                         + " [lowest–highest]. Above 1.00× mn-scheduler is faster.\n\n")
                 .append("| workload | mn-scheduler | peer | peer ops/s | mn / peer: median [range] |\n|---|---:|---|---:|---|\n");
         StringBuilder loop = new StringBuilder("\nmn-scheduler's scheduling loop in the interpreter: of the JFR execution"
-                + " samples (every " + SAMPLE_PERIOD.toMillis() + " ms) that found `WorkerLoop.runSome` on a worker's stack in one"
-                + " more round of mn-scheduler alone after the workload's counted rounds, the share where it ran interpreted, overall and on the worker where it was highest.\n\n"
+                + " samples (every " + SAMPLE_PERIOD.toMillis() + " ms) that found `WorkerLoop.runSome` on a worker's"
+                + " stack in one more round of mn-scheduler alone after the workload's counted rounds, the share"
+                + " where it ran interpreted, overall and on the worker where it was highest.\n\n"
                 + "| workload | samples | interpreted | worst worker |\n|---|---:|---:|---:|\n");
         try {
             run(EXECUTOR, List.of(Peer.MN, Peer.FJP, Peer.FJP_ASYNC, Peer.FIXED, Peer.KOTLIN), only, pools, rounds, md, loop);

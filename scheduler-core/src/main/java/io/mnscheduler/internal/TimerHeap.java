@@ -53,15 +53,7 @@ final class TimerHeap {
     private long sleepsUntil;           // guarded by lock
 
     void lock() {
-        Interleavings.point();
-        for (int spins = 0; !LOCK.compareAndSet(this, 0, 1); spins++) {
-            Interleavings.spin();
-            if (spins < 64) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield(); // the holder was descheduled inside a few steps of heap code
-            }
-        }
+        SpinLock.acquire(LOCK, this);
     }
 
     boolean tryLock() {

@@ -30,6 +30,7 @@
  *       scheduled tasks and their futures.</li>
  *   <li>{@code SampledTask}: the one submission in N timed for the scheduling-latency histogram.</li>
  *   <li>{@code Interleavings}: schedule points for the interleaving explorer, compiled out in normal runs.</li>
+ *   <li>{@code SpinLock}: the acquire loop of the small spin locks (timer heaps, registry stripes).</li>
  *   <li>Subpackages: {@code queue/} (RunQueue, InjectionQueue), {@code idle/} (Idle), {@code monitor/}
  *       (Monitor), {@code carrier/} (virtual threads), {@code stats/} (ProcessorCounters, LatencyRecorder),
  *       {@code jfr/} (the JFR events, the periodic sampler, task stacks and kernel thread states).</li>

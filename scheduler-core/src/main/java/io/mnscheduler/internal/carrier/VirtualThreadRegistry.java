@@ -1,6 +1,7 @@
 package io.mnscheduler.internal.carrier;
 
 import io.mnscheduler.internal.Interleavings;
+import io.mnscheduler.internal.SpinLock;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -93,15 +94,7 @@ public final class VirtualThreadRegistry {
         }
 
         void lock() {
-            Interleavings.point();
-            for (int spins = 0; !LOCK.compareAndSet(this, 0, 1); spins++) {
-                Interleavings.spin();
-                if (spins < 64) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield(); // the holder was descheduled, or is resizing a table
-                }
-            }
+            SpinLock.acquire(LOCK, this);
         }
 
         void unlock() {
