@@ -147,7 +147,11 @@ public final class InjectionQueue {
 
     /** Adds one task from a worker; like {@link #addBatch}, allowed after {@link #close(Runnable)}. */
     public void add(Runnable task) {
-        Shard s = mine();
+        addTo(mine(), task);
+    }
+
+    /** A worker's add of one task to shard {@code s}, under its lock; no closed check (see {@link #add}). */
+    private void addTo(Shard s, Runnable task) {
         synchronized (s) {
             s.tasks.addLast(task);
             added(s, 1);
@@ -175,13 +179,7 @@ public final class InjectionQueue {
                 s = c;
             }
         }
-        if (s == null) {
-            s = mine();
-        }
-        synchronized (s) {
-            s.tasks.addLast(task);
-            added(s, 1);
-        }
+        addTo(s != null ? s : mine(), task);
     }
 
     /** Takes the oldest task of the first non-empty shard from the rotating start, or null. */
