@@ -88,7 +88,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
 
     /**
      * A scheduler with the defaults: parallelism equal to {@link Runtime#availableProcessors()},
-     * local queues of 256 tasks, workers named {@code mn-N-worker-P}, the workers' default
+     * local queues of up to 4,096 tasks, workers named {@code mn-N-worker-P}, the workers' default
      * uncaught-exception handling, and parking without a spinning back-off.
      *
      * @return a new scheduler (its workers' threads start when first needed)
@@ -419,11 +419,13 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
     public static final class Builder {
         /** The largest parallelism accepted. */
         public static final int MAX_PARALLELISM = 0x7FFF;
+        /** The local queue capacity of a builder that was not given one. */
+        public static final int DEFAULT_LOCAL_QUEUE_CAPACITY = 4096;
         /** The largest local queue capacity accepted. */
         public static final int MAX_LOCAL_QUEUE_CAPACITY = 1 << 24;
 
         private int parallelism = Runtime.getRuntime().availableProcessors();
-        private int localQueueCapacity = 256;
+        private int localQueueCapacity = DEFAULT_LOCAL_QUEUE_CAPACITY;
         private String threadNamePrefix; // null: "mn-N-worker-", N numbering the schedulers
         private ThreadFactory threadFactory; // null: daemon threads of the scheduler's own
         private Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
@@ -501,8 +503,12 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
         }
 
         /**
-         * The capacity of each processor's run queue; default 256. A full queue moves half of its
-         * tasks to the global queue.
+         * The capacity of each processor's run queue; default {@value #DEFAULT_LOCAL_QUEUE_CAPACITY}.
+         * A queue starts with 256 slots (or the capacity, if smaller) and doubles when full, up to
+         * the capacity; a queue full at its capacity moves half of its tasks to the global queue.
+         * So a task that spawns a burst of up to this many tasks keeps them where idle workers
+         * steal half at a time, and an idle processor keeps the small array. A smaller capacity
+         * sends bursts through the global queue sooner, where they are served first-in first-out.
          *
          * @param capacity a power of two from 2 to {@value #MAX_LOCAL_QUEUE_CAPACITY}
          * @return this builder

@@ -35,7 +35,7 @@ abstract class ProcessorOwned extends ProcessorPad1 {
     final int id;                          // final
     final RunQueue queue;                  // final; see RunQueue for who may call what
     final ProcessorCounters counters;      // final; single writer: the holding worker
-    final Runnable[] scratch;              // owner only (TaskOrder): batches moved to or from the global queue
+    Runnable[] scratch;                    // owner only (TaskOrder): batches moved to or from the global queue; grown for an overflow
     int fairnessCountdown;                 // owner only (TaskOrder): ticks until the global queue is polled first
     int runnextStreak;                     // owner only (TaskOrder): consecutive tasks taken from runnext
     long oldestTakenNanos;                 // owner only (TaskOrder): when a fairness tick last took the oldest local task
@@ -52,9 +52,9 @@ abstract class ProcessorOwned extends ProcessorPad1 {
 
     ProcessorOwned(int id, int capacity, int fairnessInterval) {
         this.id = id;
-        this.queue = new RunQueue(capacity);
+        this.queue = new RunQueue(Math.min(Processor.INITIAL_QUEUE_SLOTS, capacity), capacity);
         this.counters = new ProcessorCounters();
-        this.scratch = new Runnable[capacity / 2 + 1];
+        this.scratch = new Runnable[Math.min(Processor.INITIAL_QUEUE_SLOTS, capacity) / 2 + 1];
         this.fairnessCountdown = fairnessInterval;
         this.yielded = new ArrayDeque<>();
         this.timers = new TimerHeap();
@@ -263,6 +263,30 @@ final class Processor extends ProcessorPad2 {
 
     Processor(int id, int capacity, int fairnessInterval) {
         super(id, capacity, fairnessInterval);
+    }
+
+    /**
+     * Slots a run queue starts with; it doubles when full up to the configured capacity. A burst
+     * of spawns deeper than this stays where thieves take half of it in one claim, instead of
+     * going round through the global queue (see "Local queues grow" in src/docs/decisions.md),
+     * while an idle processor keeps the small array.
+     */
+    static final int INITIAL_QUEUE_SLOTS = 256;
+
+    /**
+     * The most tasks moved onto this processor's queue in one batch from the global queue or a
+     * timer heap: half the initial array, so a grown queue does not make batches bigger.
+     */
+    int batchLimit() {
+        return Math.min(queue.capacity(), INITIAL_QUEUE_SLOTS) / 2;
+    }
+
+    /** Owner only: the scratch array, grown to at least {@code length} slots. */
+    Runnable[] scratch(int length) {
+        if (scratch.length < length) {
+            scratch = new Runnable[length];
+        }
+        return scratch;
     }
 
     /** Owner only: puts a continuation that yielded behind everything else here. */

@@ -101,7 +101,7 @@ final class TaskOrder {
         if (p.queue.offer(task)) {
             return;
         }
-        Runnable[] batch = p.scratch;
+        Runnable[] batch = p.scratch(p.queue.capacity() / 2 + 1); // the queue is full at its capacity here
         int n = p.queue.takeHalfForOverflow(batch);
         batch[n] = task;
         global.addBatch(batch, n + 1);
@@ -204,8 +204,8 @@ final class TaskOrder {
         // Never more than the queue has room for: push's overflow path reuses p.scratch, which
         // holds this batch (refill may have filled the queue with yielded tasks first).
         int room = p.queue.capacity() - p.queue.size() + 1; // the first task is returned, not pushed
-        int max = Math.min(available / parallelism + 1, Math.min(p.queue.capacity() / 2, room));
-        Runnable[] batch = p.scratch;
+        int max = Math.min(available / parallelism + 1, Math.min(p.batchLimit(), room));
+        Runnable[] batch = p.scratch(max);
         int n = global.pollBatch(batch, max);
         if (n == 0) {
             return null;

@@ -218,7 +218,7 @@ final class Timers {
         }
         List<DelayedTask<?>> due = thief.dueTimers;
         try {
-            h.takeDue(now, due, Math.max(1, thief.queue.capacity() / 2)); // half: the thief's own queue was empty
+            h.takeDue(now, due, Math.max(1, thief.batchLimit())); // one batch: the thief's own queue was empty
         } finally {
             h.unlock();
         }

@@ -45,7 +45,9 @@
  *
  * Local queues (queue/RunQueue; the policy in TaskOrder; pushes in Submission). The holder of a
  * processor pushes and pops at the tail of its RunQueue without a CAS; thieves take the older half
- * from the head in one claim (see RunQueue for the protocol and its memory-ordering argument). A
+ * from the head in one claim (see RunQueue for the protocol and its memory-ordering argument). Its
+ * array starts at INITIAL_QUEUE_SLOTS (256) and doubles when full up to the configured capacity
+ * (default 4096), so a burst of spawns stays where thieves take half of it at a time. A
  * task submitted from a worker goes into runnext (Go's runnext, Tokio's LIFO slot) and the previous
  * occupant moves into the queue, so a task just made ready runs next and stays in cache. After
  * RUNNEXT_LIMIT consecutive runnext tasks the queue is served first, so two tasks that keep
@@ -55,13 +57,14 @@
  * for a preemption tick per OLDEST_PER_TICK_DEPTH tasks queued (see TaskOrder.pollOldestIfDue).
  *
  * Injection (queue/InjectionQueue; polls and overflow in TaskOrder). Submissions from other threads
- * go into the InjectionQueue (a ring under a lock, as in Go and Tokio). When a local queue is full,
- * the owner moves its older half plus the new task there in one batch (Go's runqputslow). A worker
- * polls the global queue first on every 61st tick (Go's schedtick % 61), and otherwise when its own
- * queue is empty, taking min(len / N + 1, capacity / 2) tasks at once (Go's globrunqget). For a
- * tick after its queue overflowed, a processor polls it on at most one fairness tick per preemption
- * tick and keeps its spent runnext task: the global queue then holds mostly its own overflow (see
- * TaskOrder.overflowedRecently).
+ * go into the InjectionQueue (rings under locks of their own, a submitting thread's chosen by its
+ * id; see there). When a local queue is full at its capacity, the owner moves its older half plus
+ * the new task there in one batch (Go's runqputslow). A worker polls the global queue first on
+ * every 61st tick (Go's schedtick % 61), and otherwise when its own queue is empty, taking
+ * min(len / N + 1, 128) tasks at once (Go's globrunqget; 128 is Processor.batchLimit, half the
+ * initial array). For a tick after its queue overflowed, a processor polls it on at most one
+ * fairness tick per preemption tick and keeps its spent runnext task: the global queue then holds
+ * mostly its own overflow (see TaskOrder.overflowedRecently).
  *
  * Stealing (Stealing, VictimOrder; the runnext side in Processor). A worker whose queue is empty
  * asks Idle to become a searcher; at most half of the unparked workers search at once. A searcher

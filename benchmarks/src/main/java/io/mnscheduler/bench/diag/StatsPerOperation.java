@@ -5,6 +5,7 @@ import io.mnscheduler.WorkStealingScheduler;
 import io.mnscheduler.bench.JoinWorkloads;
 import io.mnscheduler.bench.Workloads;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -16,11 +17,14 @@ import java.util.Locale;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.mnscheduler.bench.diag.StatsPerOperation chain
  * java -cp benchmarks/target/benchmarks.jar io.mnscheduler.bench.diag.StatsPerOperation blocking_join
+ * java -Dcapacity=256 -cp benchmarks/target/benchmarks.jar io.mnscheduler.bench.diag.StatsPerOperation local 12
  * </pre>
  *
- * Arguments: the workload ({@code chain}: a 1,000-task chain from outside; {@code fib}: fib(30) by
- * future composition; {@code blocking_join}: fib(26) with {@code submit().get()} in every call) and,
- * optionally, the number of phases (default 4).
+ * Arguments: the workload ({@code chain}: a 1,000-task chain from outside; {@code local}: 10,000
+ * spawns from one task, as {@code spawn_many_local}; {@code fib}: fib(30) by future composition;
+ * {@code blocking_join}: fib(26) with {@code submit().get()} in every call) and, optionally, the
+ * number of phases (default 4). {@code -Dcapacity=N} sets the local queue capacity (default: the
+ * builder's).
  */
 public final class StatsPerOperation {
     private StatsPerOperation() {
@@ -28,15 +32,17 @@ public final class StatsPerOperation {
 
     /** Runs the phases; see the class comment for the arguments. */
     public static void main(String[] args) throws Exception {
-        if (args.length < 1 || args.length > 2 || !(args[0].equals("chain") || args[0].equals("fib") || args[0].equals("blocking_join"))) {
-            throw new IllegalArgumentException("arguments: chain|fib|blocking_join [PHASES]");
+        if (args.length < 1 || args.length > 2 || !List.of("chain", "local", "fib", "blocking_join").contains(args[0])) {
+            throw new IllegalArgumentException("arguments: chain|local|fib|blocking_join [PHASES]");
         }
         String workload = args[0];
         int phases = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         if (phases < 1) {
             throw new IllegalArgumentException("phases = " + phases + "; allowed: 1 or more");
         }
-        try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(2).schedulingLatencySampling(0).build()) {
+        int capacity = Integer.getInteger("capacity", WorkStealingScheduler.Builder.DEFAULT_LOCAL_QUEUE_CAPACITY);
+        try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(2).schedulingLatencySampling(0)
+                .localQueueCapacity(capacity).build()) {
             for (int phase = 0; phase < phases; phase++) {
                 SchedulerStats before = s.stats();
                 long start = System.nanoTime();
@@ -44,6 +50,7 @@ public final class StatsPerOperation {
                 do {
                     switch (workload) {
                         case "chain" -> Workloads.chainedSpawn(s, 1_000);
+                        case "local" -> Workloads.spawnManyLocal(s, 10_000);
                         case "fib" -> Workloads.fib(s, 30);
                         default -> JoinWorkloads.fibSubmit(s, 26, 120);
                     }
@@ -52,10 +59,14 @@ public final class StatsPerOperation {
                 double micros = (System.nanoTime() - start) / 1e3 / ops;
                 SchedulerStats after = s.stats();
                 System.out.printf(Locale.ROOT, "%s phase %d: %.1f µs per operation; per operation: %.2f parks, %.2f wake-ups,"
-                                + " %.2f tasks stolen, %.2f hand-offs, %.0f tasks; peak worker threads %d%n",
+                                + " %.2f tasks stolen, %.2f steals, %.2f overflows, %.2f global polls, %.2f hand-offs, %.0f tasks;"
+                                + " peak worker threads %d%n",
                         workload, phase, micros, (after.parks() - before.parks()) / (double) ops,
                         (after.unparks() - before.unparks()) / (double) ops,
                         (after.tasksStolen() - before.tasksStolen()) / (double) ops,
+                        (after.stealOperations() - before.stealOperations()) / (double) ops,
+                        (after.overflows() - before.overflows()) / (double) ops,
+                        (after.globalPolls() - before.globalPolls()) / (double) ops,
                         (after.handOffs() - before.handOffs()) / (double) ops,
                         (after.tasksExecuted() - before.tasksExecuted()) / (double) ops, after.peakWorkerThreads());
             }

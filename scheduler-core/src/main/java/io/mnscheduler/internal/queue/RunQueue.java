@@ -7,12 +7,12 @@ import java.lang.invoke.VarHandle;
 import java.util.Collection;
 
 abstract class RunQueueFields {
-    final Runnable[] buffer;       // slots; written by the owner only (plain), read by thieves after an acquire of tail
-    final int mask;                // buffer.length - 1; final
+    Runnable[] buffer;             // slots, a power of two of them; only the owner writes slots and replaces the array (release), thieves read it by acquire after tail
+    final int maxCapacity;         // final: the array doubles up to this many slots
 
-    RunQueueFields(int capacity) {
-        buffer = new Runnable[capacity];
-        mask = capacity - 1;
+    RunQueueFields(int initialCapacity, int maxCapacity) {
+        buffer = new Runnable[initialCapacity];
+        this.maxCapacity = maxCapacity;
     }
 }
 
@@ -20,8 +20,8 @@ abstract class RunQueuePad0 extends RunQueueFields {
     long p00, p01, p02, p03, p04, p05, p06, p07;
     long p10, p11, p12, p13, p14, p15, p16;
 
-    RunQueuePad0(int capacity) {
-        super(capacity);
+    RunQueuePad0(int initialCapacity, int maxCapacity) {
+        super(initialCapacity, maxCapacity);
     }
 }
 
@@ -34,8 +34,8 @@ abstract class RunQueueHead extends RunQueuePad0 {
      */
     volatile long head;
 
-    RunQueueHead(int capacity) {
-        super(capacity);
+    RunQueueHead(int initialCapacity, int maxCapacity) {
+        super(initialCapacity, maxCapacity);
     }
 }
 
@@ -43,16 +43,16 @@ abstract class RunQueuePad1 extends RunQueueHead {
     long p00, p01, p02, p03, p04, p05, p06, p07;
     long p10, p11, p12, p13, p14, p15, p16;
 
-    RunQueuePad1(int capacity) {
-        super(capacity);
+    RunQueuePad1(int initialCapacity, int maxCapacity) {
+        super(initialCapacity, maxCapacity);
     }
 }
 
 abstract class RunQueueTail extends RunQueuePad1 {
     int tail;                      // next slot the owner fills; written by the owner (release or volatile), read by thieves (acquire/volatile)
 
-    RunQueueTail(int capacity) {
-        super(capacity);
+    RunQueueTail(int initialCapacity, int maxCapacity) {
+        super(initialCapacity, maxCapacity);
     }
 }
 
@@ -60,13 +60,13 @@ abstract class RunQueuePad2 extends RunQueueTail {
     long p00, p01, p02, p03, p04, p05, p06, p07;
     long p10, p11, p12, p13, p14, p15, p16;
 
-    RunQueuePad2(int capacity) {
-        super(capacity);
+    RunQueuePad2(int initialCapacity, int maxCapacity) {
+        super(initialCapacity, maxCapacity);
     }
 }
 
 /**
- * The bounded run queue of one processor: a Chase-Lev deque (Chase and Lev, SPAA 2005; memory
+ * The bounded run queue of one processor: a growable Chase-Lev deque (Chase and Lev, SPAA 2005; memory
  * orderings after Lê et al., PPoPP 2013) whose thieves take the older half in one claim, as Go's
  * {@code runqsteal} and Tokio's {@code steal_into} do.
  *
@@ -91,6 +91,18 @@ abstract class RunQueuePad2 extends RunQueueTail {
  * second thief start (ABA). The thief's commit CAS fails when the owner changed the claim; it
  * retries with the new end, or gives up when the steal start moved.
  *
+ * <h2>Growth</h2>
+ * The slot array starts small and doubles, up to the queue's capacity, when the owner pushes onto
+ * a full array: the owner copies the live slots {@code [steal, tail)} into the new array, publishes
+ * it by a releasing store, and only then writes the new slot and releases the tail that covers it.
+ * The array is never written again once replaced, nor ever shrunk. A thief reads the array by
+ * acquire after its claim and its tail read, so the array it copies from holds every slot below
+ * that tail: either the slot was copied into it when it was made (the copy starts at the steal
+ * index then, which is at most the claim's start, since steal only advances), or it was pushed into
+ * it while it was current, which it still was after the tail read. Slots copied into the new array
+ * that a pending claim then commits stay there below {@code steal}, as stale references, until the
+ * owner wraps round to them, as they do in a fixed array.
+ *
  * <h2>Why no task is lost or taken twice</h2>
  * Every volatile access and CAS here is in the Java memory model's single synchronization order.
  * (1) A pop that did not see the claim stored its lowered tail before its head read, which came
@@ -99,7 +111,8 @@ abstract class RunQueuePad2 extends RunQueueTail {
  * shrinks or revokes the claim by CAS, and the thief commits only by a CAS from the exact word it
  * read, so it never commits a slot the owner took. (3) The slots a thief copies lie below the tail
  * it read; the owner writes a slot again only after popping it, which shrinks the claim below it
- * first. (4) The owner overwrites a slot only when {@code tail - steal < capacity}, with
+ * first. (4) The owner overwrites a slot only when {@code tail - steal} is below the current
+ * array's length, with
  * {@code steal} read by acquire: pairs with the releasing commit CAS, so the thief finished copying
  * before the slot is reused.
  * Claiming before reading the tail is what makes (1) hold: a claim sized from a tail read before the
@@ -113,29 +126,50 @@ abstract class RunQueuePad2 extends RunQueueTail {
 public final class RunQueue extends RunQueuePad2 {
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
+    private static final VarHandle BUFFER;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             HEAD = lookup.findVarHandle(RunQueueHead.class, "head", long.class);
             TAIL = lookup.findVarHandle(RunQueueTail.class, "tail", int.class);
+            BUFFER = lookup.findVarHandle(RunQueueFields.class, "buffer", Runnable[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     /**
+     * A queue of fixed size: its array is made at full capacity and never grows.
+     *
      * @param capacity a power of two, at least 2
      * @throws IllegalArgumentException if {@code capacity} is not a power of two of at least 2
      */
     public RunQueue(int capacity) {
-        super(checkCapacity(capacity));
+        this(checkCapacity("capacity", capacity), capacity);
     }
 
-    private static int checkCapacity(int capacity) {
+    /**
+     * A queue whose array starts at {@code initialCapacity} slots and doubles when full, up to
+     * {@code capacity}.
+     *
+     * @param initialCapacity a power of two, at least 2, at most {@code capacity}
+     * @param capacity        a power of two, at least 2
+     * @throws IllegalArgumentException if either is not a power of two of at least 2, or the
+     *                                  initial capacity exceeds the capacity
+     */
+    public RunQueue(int initialCapacity, int capacity) {
+        super(checkCapacity("initialCapacity", initialCapacity), checkCapacity("capacity", capacity));
+        if (initialCapacity > capacity) {
+            throw new IllegalArgumentException("initialCapacity = " + initialCapacity
+                    + "; allowed: at most capacity (" + capacity + ")");
+        }
+    }
+
+    private static int checkCapacity(String name, int capacity) {
         if (capacity < 2 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException(
-                    "capacity = " + capacity + "; allowed: a power of two of at least 2");
+                    name + " = " + capacity + "; allowed: a power of two of at least 2");
         }
         return capacity;
     }
@@ -152,9 +186,20 @@ public final class RunQueue extends RunQueuePad2 {
         return (int) head;
     }
 
-    /** The number of slots. */
+    /** The most tasks it holds: the size its array may grow to. */
     public int capacity() {
-        return buffer.length;
+        return maxCapacity;
+    }
+
+    /** Any thread: the slots of its array now (it grows up to {@link #capacity()}); racy. */
+    public int slots() {
+        return ((Runnable[]) BUFFER.getAcquire(this)).length;
+    }
+
+    /** The array a thief or a drain copies from: read by acquire after the tail (see "Growth"). */
+    private Runnable[] slotsForCopy() {
+        Interleavings.point();
+        return (Runnable[]) BUFFER.getAcquire(this);
     }
 
     /**
@@ -167,13 +212,33 @@ public final class RunQueue extends RunQueuePad2 {
         // Acquire pairs with the thief's commit CAS: the slots below steal were copied out before reuse.
         Interleavings.point();
         int s = steal((long) HEAD.getAcquire(this));
-        if (t - s >= buffer.length) {
-            return false;
+        Runnable[] b = buffer;
+        if (t - s >= b.length) {
+            if (b.length >= maxCapacity) {
+                return false;
+            }
+            b = grow(b, s, t);
         }
-        buffer[t & mask] = task;
+        b[t & (b.length - 1)] = task;
         Interleavings.point();
         TAIL.setRelease(this, t + 1); // publishes the slot; pairs with the acquiring read of tail in claim()
         return true;
+    }
+
+    /**
+     * Owner only, with {@code [s, t)} filling the array {@code old}: a new array of twice the
+     * slots holding them, published before any slot or tail that only it holds (see "Growth").
+     */
+    private Runnable[] grow(Runnable[] old, int s, int t) {
+        Runnable[] b = new Runnable[Math.min(old.length * 2, maxCapacity)];
+        int oldMask = old.length - 1;
+        int mask = b.length - 1;
+        for (int i = s; i != t; i++) {
+            b[i & mask] = old[i & oldMask];
+        }
+        Interleavings.point();
+        BUFFER.setRelease(this, b); // pairs with slotsForCopy: a thief that sees a later tail copies from b or a later array
+        return b;
     }
 
     /** Owner only. Takes the newest task, or returns null when none is left to the owner. */
@@ -215,9 +280,10 @@ public final class RunQueue extends RunQueuePad2 {
     }
 
     private Runnable take(int index) {
-        int slot = index & mask;
-        Runnable task = buffer[slot];
-        buffer[slot] = null;
+        Runnable[] b = buffer;
+        int slot = index & (b.length - 1);
+        Runnable task = b[slot];
+        b[slot] = null;
         return task;
     }
 
@@ -233,14 +299,16 @@ public final class RunQueue extends RunQueuePad2 {
         if (s != end(h) || tail - s <= 0) {
             return null;
         }
-        Runnable task = buffer[s & mask];
+        Runnable[] b = buffer;
+        int slot = s & (b.length - 1);
+        Runnable task = b[slot];
         // Only the owner writes slots and the owner is here, so the slot read above stays valid
         // if the CAS proves that no thief claimed it in the meantime.
         Interleavings.point();
         if (!HEAD.compareAndSet(this, h, pack(s + 1, s + 1))) {
             return null;
         }
-        buffer[s & mask] = null;
+        b[slot] = null;
         return task;
     }
 
@@ -259,15 +327,17 @@ public final class RunQueue extends RunQueuePad2 {
             return 0;
         }
         int n = (tail - s) >>> 1;
+        Runnable[] b = buffer;
+        int mask = b.length - 1;
         for (int i = 0; i < n; i++) {
-            batch[i] = buffer[(s + i) & mask];
+            batch[i] = b[(s + i) & mask];
         }
         Interleavings.point();
         if (n == 0 || !HEAD.compareAndSet(this, h, pack(s + n, s + n))) {
             return 0;
         }
         for (int i = 0; i < n; i++) {
-            buffer[(s + i) & mask] = null;
+            b[(s + i) & mask] = null;
         }
         return n;
     }
@@ -280,18 +350,20 @@ public final class RunQueue extends RunQueuePad2 {
      */
     public int stealInto(RunQueue dst) {
         int dt = dst.tail;
-        int room = dst.buffer.length - (dt - steal((long) HEAD.getAcquire(dst)));
+        Runnable[] out = dst.buffer; // the caller owns dst: a plain read; a steal never grows it
+        int room = out.length - (dt - steal((long) HEAD.getAcquire(dst)));
         long h = claim(room);
         if (h == 0L) {
             return 0;
         }
         int s = steal(h);
         int n = end(h) - s;
-        Runnable[] out = dst.buffer;
-        int outMask = dst.mask;
+        int outMask = out.length - 1;
+        Runnable[] in = slotsForCopy();
+        int mask = in.length - 1;
         Interleavings.point(); // the copy may race with the owner's pops and pushes
         for (int i = 0; i < n; i++) {
-            out[(dt + i) & outMask] = buffer[(s + i) & mask]; // speculative: kept only if committed
+            out[(dt + i) & outMask] = in[(s + i) & mask]; // speculative: kept only if committed
         }
         int taken = commit(s, s + n);
         for (int i = taken; i < n; i++) {
@@ -323,9 +395,11 @@ public final class RunQueue extends RunQueuePad2 {
             int s = steal(h);
             int n = end(h) - s;
             Runnable[] copy = new Runnable[n];
+            Runnable[] in = slotsForCopy();
+            int mask = in.length - 1;
             Interleavings.point();
             for (int i = 0; i < n; i++) {
-                copy[i] = buffer[(s + i) & mask];
+                copy[i] = in[(s + i) & mask];
             }
             int taken = commit(s, s + n);
             for (int i = 0; i < taken; i++) {
@@ -349,7 +423,7 @@ public final class RunQueue extends RunQueuePad2 {
             return 0L; // one claim at a time; or nothing to take (a hint, re-read after the claim)
         }
         Interleavings.point();
-        if (!HEAD.compareAndSet(this, h, pack(s, s + buffer.length))) {
+        if (!HEAD.compareAndSet(this, h, pack(s, s + maxCapacity))) { // covers every slot the array may grow to
             return 0L;
         }
         // Read after the claim CAS: every pop that did not see the claim is visible here (argument (1)).

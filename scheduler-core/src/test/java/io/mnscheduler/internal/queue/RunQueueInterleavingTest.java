@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Every interleaving, up to a preemption bound, of the races the run queue must survive: push
  * against steal, pop against the steal of the last task, two thieves on one victim, the tail ABA of
- * a pop followed by a push, and the owner's head-side operations against a thief. After each
+ * a pop followed by a push, the owner's head-side operations against a thief, and pushes that grow
+ * the array while a thief copies from the old one. After each
  * schedule, every accepted task must have come out exactly once and no refused task at all. Any other
  * outcome is forbidden.
  */
@@ -23,7 +24,7 @@ class RunQueueInterleavingTest {
 
     /** One run: an owner program against thief programs, on a queue prefilled with {@code initial} tasks. */
     private static final class QueueRun implements InterleavingExplorer.Execution {
-        private final RunQueue queue = new RunQueue(CAPACITY);
+        private final RunQueue queue;
         private final AtomicIntegerArray seen = new AtomicIntegerArray(32);
         private final boolean[] accepted = new boolean[32];
         private final String owner;
@@ -31,6 +32,11 @@ class RunQueueInterleavingTest {
         private int next;
 
         QueueRun(int initial, String owner, String... thieves) {
+            this(new RunQueue(CAPACITY), initial, owner, thieves);
+        }
+
+        QueueRun(RunQueue queue, int initial, String owner, String... thieves) {
+            this.queue = queue;
             for (int i = 0; i < initial; i++) {
                 push();
             }
@@ -129,5 +135,17 @@ class RunQueueInterleavingTest {
     @Test
     void overflowAndPollOldestAgainstSteal() {
         InterleavingExplorer.exploreAll(3, () -> new QueueRun(4, "fuo", "ss"));
+    }
+
+    @Test
+    void pushesThatGrowTheArrayAgainstSteals() {
+        // Two slots, full: the first push doubles the array while the thief's claim may be pending
+        // on the old one, the second fills it, the third doubles it again.
+        InterleavingExplorer.exploreAll(3, () -> new QueueRun(new RunQueue(2, 8), 2, "uuu", "ss"));
+    }
+
+    @Test
+    void growThenPopAgainstSteal() {
+        InterleavingExplorer.exploreAll(3, () -> new QueueRun(new RunQueue(2, 8), 2, "upp", "ss"));
     }
 }

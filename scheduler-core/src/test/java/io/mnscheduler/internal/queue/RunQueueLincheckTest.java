@@ -29,11 +29,22 @@ public class RunQueueLincheckTest {
     private static final int CAPACITY = 4; // small, so that offers fill the queue and indices wrap
     private static final int MAX_TASKS = 64;
 
-    private final RunQueue queue = new RunQueue(CAPACITY);
-    private final Runnable[] batch = new Runnable[CAPACITY / 2 + 1];
+    private final RunQueue queue;
+    private final Runnable[] batch;
     private final AtomicIntegerArray seen = new AtomicIntegerArray(MAX_TASKS);  // times each task came out
     private final boolean[] accepted = new boolean[MAX_TASKS];                  // owner thread only, then validation
     private int next;                                                            // owner thread only
+
+    /** Lincheck makes one per scenario. */
+    public RunQueueLincheckTest() {
+        queue = newQueue();
+        batch = new Runnable[queue.capacity() / 2 + 1];
+    }
+
+    /** The queue under test: here of fixed size. Called by the constructor, so it must not read fields. */
+    RunQueue newQueue() {
+        return new RunQueue(CAPACITY);
+    }
 
     private void record(Runnable r) {
         if (r != null) {
@@ -96,6 +107,6 @@ public class RunQueueLincheckTest {
                 .threads(3)
                 .actorsPerThread(4)
                 .actorsBefore(3)
-                .check(RunQueueLincheckTest.class);
+                .check(getClass());
     }
 }
