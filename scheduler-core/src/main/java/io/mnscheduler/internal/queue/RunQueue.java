@@ -72,8 +72,8 @@ abstract class RunQueuePad2 extends RunQueueTail {
  *
  * <p>Who may call what: {@link #offer}, {@link #pop}, {@link #pollOldest} and
  * {@link #takeHalfForOverflow} belong to the owner, the one thread that currently holds the
- * processor; {@link #stealInto}, {@link #drainTo}, {@link #size} and {@link #isEmpty} may be
- * called by any thread. The owner pushes and pops at the tail with no CAS unless it reaches slots
+ * processor; {@link #stealInto}, {@link #drainTo}, {@link #size}, {@link #isEmpty} and
+ * {@link #slots} may be called by any thread. The owner pushes and pops at the tail with no CAS unless it reaches slots
  * a thief has claimed; thieves take from the head.
  *
  * <h2>The protocol</h2>
