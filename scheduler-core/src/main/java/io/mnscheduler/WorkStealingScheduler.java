@@ -62,10 +62,7 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class WorkStealingScheduler extends AbstractExecutorService implements ScheduledExecutorService {
-    /**
-     * The longest delay, period or timeout accepted: 2^62 - 1 nanoseconds, about 146 years, so that
-     * deadlines on the {@link System#nanoTime()} clock never wrap.
-     */
+    /** The longest delay, period or timeout accepted: 2^62 - 1 ns (146 years), so nanoTime deadlines never wrap. */
     public static final Duration MAX_DELAY = Duration.ofNanos(Long.MAX_VALUE / 2);
 
     /** Spare worker threads allowed beyond parallelism by default (Builder.maxWorkers). */
@@ -419,13 +416,11 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
     public static final class Builder {
         /** The largest parallelism accepted. */
         public static final int MAX_PARALLELISM = 0x7FFF;
-        /** The local queue capacity of a builder that was not given one. */
-        public static final int DEFAULT_LOCAL_QUEUE_CAPACITY = 4096;
         /** The largest local queue capacity accepted. */
         public static final int MAX_LOCAL_QUEUE_CAPACITY = 1 << 24;
 
         private int parallelism = Runtime.getRuntime().availableProcessors();
-        private int localQueueCapacity = DEFAULT_LOCAL_QUEUE_CAPACITY;
+        private int localQueueCapacity = 4096;
         private String threadNamePrefix; // null: "mn-N-worker-", N numbering the schedulers
         private ThreadFactory threadFactory; // null: daemon threads of the scheduler's own
         private Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
@@ -503,12 +498,10 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
         }
 
         /**
-         * The capacity of each processor's run queue; default {@value #DEFAULT_LOCAL_QUEUE_CAPACITY}.
-         * A queue starts with 256 slots (or the capacity, if smaller) and doubles when full, up to
-         * the capacity; a queue full at its capacity moves half of its tasks to the global queue.
-         * So a task that spawns a burst of up to this many tasks keeps them where idle workers
-         * steal half at a time, and an idle processor keeps the small array. A smaller capacity
-         * sends bursts through the global queue sooner, where they are served first-in first-out.
+         * The capacity of each processor's run queue; default 4096. A queue starts with 256 slots
+         * (or fewer) and doubles when full up to the capacity, so a burst of spawns stays where idle
+         * workers steal half at a time; only a queue full at its capacity moves half of its tasks
+         * to the global queue, which serves them first-in first-out.
          *
          * @param capacity a power of two from 2 to {@value #MAX_LOCAL_QUEUE_CAPACITY}
          * @return this builder

@@ -40,9 +40,12 @@ public final class StatsPerOperation {
         if (phases < 1) {
             throw new IllegalArgumentException("phases = " + phases + "; allowed: 1 or more");
         }
-        int capacity = Integer.getInteger("capacity", WorkStealingScheduler.Builder.DEFAULT_LOCAL_QUEUE_CAPACITY);
-        try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(2).schedulingLatencySampling(0)
-                .localQueueCapacity(capacity).build()) {
+        WorkStealingScheduler.Builder builder = WorkStealingScheduler.builder().parallelism(2).schedulingLatencySampling(0);
+        Integer capacity = Integer.getInteger("capacity");
+        if (capacity != null) {
+            builder.localQueueCapacity(capacity);
+        }
+        try (WorkStealingScheduler s = builder.build()) {
             for (int phase = 0; phase < phases; phase++) {
                 SchedulerStats before = s.stats();
                 long start = System.nanoTime();
