@@ -134,6 +134,16 @@ class ObservabilityTest {
     }
 
     @Test
+    void samplingIsOffByDefault() throws Exception {
+        try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(2).build()) {
+            runAndWait(s, 1_000);
+            LatencyHistogram h = s.stats().schedulingLatency();
+            assertEquals(0, h.sampleOneIn());
+            assertEquals(0, h.count());
+        }
+    }
+
+    @Test
     void theSamplingRateIsHonoured() throws Exception {
         try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(2).schedulingLatencySampling(8).build();
              WorkStealingScheduler off = WorkStealingScheduler.builder().parallelism(2).schedulingLatencySampling(0).build()) {

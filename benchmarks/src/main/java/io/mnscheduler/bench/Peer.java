@@ -21,6 +21,12 @@ public enum Peer {
     /** mn-scheduler with its defaults. */
     MN("mn", "mn-scheduler"),
     /**
+     * mn-scheduler timing one submission in 64 for its latency histogram
+     * ({@code schedulingLatencySampling(64)}; the default is off): beside {@link #MN} in one run,
+     * what the sampling costs a workload.
+     */
+    MN_SAMPLED("mn-sampled", "mn-scheduler, latency sampled 1 in 64"),
+    /**
      * mn-scheduler running each task on a virtual thread of its own (a thread-per-task executor over
      * its virtual threads): a task that waits unmounts instead of holding a worker. Join benchmarks only.
      */
@@ -85,6 +91,10 @@ public enum Peer {
         return switch (this) {
             case MN -> {
                 WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(workers).build();
+                yield new Pool(this, s, s, s::virtualThreadBuilder);
+            }
+            case MN_SAMPLED -> {
+                WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(workers).schedulingLatencySampling(64).build();
                 yield new Pool(this, s, s, s::virtualThreadBuilder);
             }
             case MN_VIRTUAL -> {

@@ -43,6 +43,9 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@code executor.scheduling.latency.percentile}</td><td>time gauges, tag {@code phi}</td><td>the 0.5, 0.9, 0.99 and 0.999 quantiles of those latencies (within 25%)</td></tr>
  * </table>
  *
+ * <p>The two latency meters stay at zero unless the scheduler was built with sampling on
+ * ({@code WorkStealingScheduler.Builder.schedulingLatencySampling(n)}, off by default).
+ *
  * <p>Every meter reads {@link WorkStealingScheduler#stats()} when the registry asks, which costs
  * O(parallelism); nothing is added to the scheduler's own paths. The registry holds the
  * scheduler weakly, as Micrometer's gauges do, so binding does not keep it alive.

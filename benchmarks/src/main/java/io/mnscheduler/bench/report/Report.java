@@ -30,6 +30,7 @@ public final class Report {
 
     static {
         PEERS.put("mn", "mn-scheduler");
+        PEERS.put("mn-sampled", "mn-scheduler, latency sampled 1 in 64");
         PEERS.put("mn-vt", "mn-scheduler, virtual thread per task");
         PEERS.put("fjp", "ForkJoinPool");
         PEERS.put("fjp-async", "ForkJoinPool async");
