@@ -470,7 +470,7 @@ public final class WorkStealingScheduler extends AbstractExecutorService impleme
 
         /**
          * How many submissions there are per one timed for the scheduling-latency histogram
-         * ({@link SchedulerStats#schedulingLatency()}); default 0, off: at 64 it cost 13-18% of the
+         * ({@link SchedulerStats#schedulingLatency()}); default 0, off: at 64 it cost 12-15% of the
          * throughput of chained_spawn, skynet_futures and spawn_many_local (see the README).
          *
          * @param oneIn 1 (every submission) to 1,048,576, or 0 to time none
