@@ -89,14 +89,8 @@ public enum Peer {
      */
     public Pool open(int workers) {
         return switch (this) {
-            case MN -> {
-                WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(workers).build();
-                yield new Pool(this, s, s, s::virtualThreadBuilder);
-            }
-            case MN_SAMPLED -> {
-                WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(workers).schedulingLatencySampling(64).build();
-                yield new Pool(this, s, s, s::virtualThreadBuilder);
-            }
+            case MN -> scheduler(WorkStealingScheduler.builder().parallelism(workers));
+            case MN_SAMPLED -> scheduler(WorkStealingScheduler.builder().parallelism(workers).schedulingLatencySampling(64));
             case MN_VIRTUAL -> {
                 WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(workers).build();
                 // The per-task executor owns nothing but its threads, which are the scheduler's: closing
@@ -122,6 +116,12 @@ public enum Peer {
                 yield new Pool(this, null, null, Thread::ofVirtual);
             }
         };
+    }
+
+    /** mn-scheduler as built by {@code builder}, serving both as executor and as virtual-thread scheduler. */
+    private Pool scheduler(WorkStealingScheduler.Builder builder) {
+        WorkStealingScheduler s = builder.build();
+        return new Pool(this, s, s, s::virtualThreadBuilder);
     }
 
     private Pool forkJoin(ForkJoinPool pool) {
