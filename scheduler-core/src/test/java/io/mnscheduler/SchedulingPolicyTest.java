@@ -2,6 +2,7 @@ package io.mnscheduler;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -179,6 +180,44 @@ class SchedulingPolicyTest {
             assertTrue(onOtherWorker.get() > 0, "children ran elsewhere: " + st);
             assertTrue(st.tasksStolen() > 0 && st.stealOperations() > 0, st.toString());
             assertTrue(st.tasksStolen() >= st.stealOperations(), "a steal moves at least one task");
+        }
+    }
+
+    @Test
+    void aRunningTasksFewChildrenAreStolenAfterTheWait() throws Exception {
+        // Three children of a task that then stays running: two in its queue, one in runnext. A
+        // searcher leaves such a victim (running, a small queue) for last and waits before it steals;
+        // it must still take all three, the runnext one on a last round. A tick of an hour keeps the
+        // monitor from handing the processor off, so a steal is the only way out.
+        try (WorkStealingScheduler s = WorkStealingScheduler.builder().parallelism(2)
+                .preemptionTick(Duration.ofHours(1)).build()) {
+            int n = 3;
+            CountDownLatch ranElsewhere = new CountDownLatch(n);
+            AtomicInteger onSpawner = new AtomicInteger();
+            CountDownLatch spawnerDone = new CountDownLatch(1);
+            s.execute(() -> {
+                Thread spawner = Thread.currentThread();
+                for (int i = 0; i < n; i++) {
+                    s.execute(() -> {
+                        if (Thread.currentThread() == spawner) {
+                            onSpawner.incrementAndGet(); // only once the spawner gave up waiting
+                        } else {
+                            ranElsewhere.countDown();
+                        }
+                    });
+                }
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+                while (System.nanoTime() - until < 0 && ranElsewhere.getCount() > 0) {
+                    Thread.onSpinWait(); // running, never parking: only a steal moves the children
+                }
+                spawnerDone.countDown();
+            });
+            assertTrue(spawnerDone.await(2 * WAIT_S, TimeUnit.SECONDS));
+            SchedulerStats st = s.stats();
+            assertEquals(0, ranElsewhere.getCount(), "children left unstolen behind a running task: " + st);
+            assertEquals(0, onSpawner.get(), "every child ran on the other worker");
+            assertEquals(0, st.handOffs(), "no hand-off moved them");
+            assertTrue(st.stealOperations() >= 2, "the queue's and runnext's children each need a steal: " + st);
         }
     }
 

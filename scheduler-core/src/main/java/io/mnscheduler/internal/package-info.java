@@ -75,7 +75,12 @@
  * task is still running (Go's runqsteal with stealRunNextG), so a task readied by a task that then
  * blocks is not stuck. To do so it holds the victim's state word in STEALING for a few steps, so
  * that the owner, who holds the word whenever it touches the slot, never pays an atomic for runnext
- * (see Processor).
+ * (see Processor). A victim whose task is running and whose steal would take fewer than
+ * SMALL_STEAL tasks (or only its runnext task) is left for last in the round, after the global
+ * queue, and stolen from only after PATIENCE_NANOS (5 µs) in which the searcher reads none of its
+ * memory: taking each task as a spawning owner pushes it makes every push miss on the lines the
+ * steals touch (Go's runqgrab waits 3 µs before taking a running P's runnext, for the same reason).
+ * Every round still tries every victim, so what a round is guaranteed to find is unchanged.
  *
  * Idling and wake-up (Parking; the counting in idle/Idle). A worker that finds nothing parks on
  * LockSupport and costs no CPU. With an IdleStrategy configured, a searcher first backs off through
