@@ -36,8 +36,10 @@ final class Stealing {
      * twice as many) is left for last in a round and waited for (see {@link #stealRound}).
      */
     static final int SMALL_STEAL = 32;
-    /** How long a searcher waits before it steals from a running victim with a small queue or only a runnext task. */
-    static final long PATIENCE_NANOS = TimeUnit.MICROSECONDS.toNanos(5);
+    /** How often a searcher waiting on a running victim with a small queue, or only a runnext task, looks at it again. */
+    static final long PATIENCE_SLICE_NANOS = TimeUnit.MICROSECONDS.toNanos(2);
+    /** The longest a searcher waits on such a victim before it steals what is there. */
+    static final long MAX_PATIENCE_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
 
     private final AtomicBoolean spinner = new AtomicBoolean(); // one spinner at a time: set by CAS, cleared by its holder
     private int spinBackoff; // spin opportunities to skip after the last failed spin (0: spin); spinner holder only, published by its release
@@ -181,20 +183,23 @@ final class Stealing {
      * One round over the victims, nearest first, then the global queue. A victim whose task is
      * running and whose queue holds fewer than {@code 2 * SMALL_STEAL} tasks (or, on a round that
      * takes runnext, only a runnext task) is deferred: the first such victim is visited last, after
-     * the global queue, and only after {@link #PATIENCE_NANOS} in which the searcher touches none
-     * of its memory. Such a victim is usually pushing (a loop of spawns, a task that readies
-     * another); every steal from it costs its owner misses on the lines the steal reads and writes
-     * (the queue's head and tail, the slots, the state word), and a searcher that takes each task
-     * as it comes settles into stealing two or three at a time: in {@code spawn_many_local} that
-     * made the spawner's pushes ten times slower, 0.7 to 2 ms per 10,000 spawns against 0.2 to 0.45
-     * in the phases of larger steals, with the same code in the same JVM, and the JVMs fell into
-     * one mode or the other by timing. Go's {@code runqgrab} waits 3 µs for the same reason before
-     * it takes a running P's runnext. The wait bounds the delay a deferred task sees; the round
-     * still ends with a steal attempt on the victim, so every victim is tried in every round.
+     * the global queue, once the searcher has waited for its queue to grow ({@link #awaitLargerSteal}:
+     * while the same task runs there, up to {@link #MAX_PATIENCE_NANOS}, looking every
+     * {@link #PATIENCE_SLICE_NANOS} and touching none of its memory in between). Such a victim is
+     * usually pushing (a loop of spawns, a task that readies another); every steal from it costs its
+     * owner misses on the lines the steal reads and writes (the queue's head and tail, the slots, the
+     * state word), and a searcher that took each task as it came settled into stealing four to eight
+     * at a time, which made the spawner's loop of {@code spawn_many_local} five times slower (1.0 to
+     * 1.9 ms per 10,000 spawns, against 0.2 to 0.35 ms in phases of larger steals, the same code in
+     * the same JVM; the JVMs fell into one mode or the other by timing). Go's {@code runqgrab} waits
+     * 3 µs for the same reason before it takes a running P's runnext. The round still ends with a
+     * steal attempt on the deferred victim, so every victim is tried in every round.
      */
     private Runnable stealRound(Worker w, Processor p, boolean takeRunnext) {
         VictimOrder nearestFirst = victims[p.id];
         Processor deferred = null;
+        int deferredWord = 0;
+        int deferredTick = 0;
         long now = 0L; // read once a victim has timers
         boolean haveNow = false;
         for (int t = 0; t < nearestFirst.tierCount(); t++) { // nearest tier first; within a tier, random order
@@ -208,6 +213,8 @@ final class Stealing {
                 boolean defer = deferred == null && worthWaitingFor(victim, vs, takeRunnext);
                 if (defer) {
                     deferred = victim;
+                    deferredWord = vs;
+                    deferredTick = victim.schedTickOpaque();
                 } else {
                     Runnable stolen = stealQueue(p, victim, nearestFirst);
                     if (stolen != null) {
@@ -239,15 +246,36 @@ final class Stealing {
             return global;
         }
         if (!Interleavings.ENABLED) { // the explorer explores the deferral; a wait on the clock adds no schedule
-            long deadline = System.nanoTime() + PATIENCE_NANOS;
-            do {
-                for (int i = 0; i < 16; i++) {
-                    Thread.onSpinWait();
-                }
-            } while (System.nanoTime() - deadline < 0);
+            awaitLargerSteal(deferred, deferredWord, deferredTick);
         }
         Runnable stolen = stealQueue(p, deferred, nearestFirst);
         return stolen != null || !takeRunnext ? stolen : stealRunnext(p, deferred, nearestFirst);
+    }
+
+    /**
+     * Waits, reading nothing of {@code victim}'s between looks, while the task it was seen running
+     * (word {@code word}, tick {@code tick}) still runs and its queue is too short for a steal of
+     * {@link #SMALL_STEAL}: one look per {@link #PATIENCE_SLICE_NANOS}, at most
+     * {@link #MAX_PATIENCE_NANOS} in all. A new task there means short tasks, not a spawning loop:
+     * the searcher then steals after one slice.
+     */
+    private static void awaitLargerSteal(Processor victim, int word, int tick) {
+        long start = System.nanoTime();
+        long sliceEnd = start + PATIENCE_SLICE_NANOS;
+        for (;;) {
+            for (int i = 0; i < 16; i++) {
+                Thread.onSpinWait();
+            }
+            long now = System.nanoTime();
+            if (now - sliceEnd < 0) {
+                continue;
+            }
+            if (now - start - MAX_PATIENCE_NANOS >= 0 || victim.word() != word || victim.schedTickOpaque() != tick
+                    || victim.queue.size() >= 2 * SMALL_STEAL) {
+                return;
+            }
+            sliceEnd = now + PATIENCE_SLICE_NANOS;
+        }
     }
 
     /** Whether a searcher should come back to {@code victim} (whose word it read as {@code vs}) last, after a wait. */

@@ -77,9 +77,11 @@
  * that the owner, who holds the word whenever it touches the slot, never pays an atomic for runnext
  * (see Processor). A victim whose task is running and whose steal would take fewer than
  * SMALL_STEAL tasks (or only its runnext task) is left for last in the round, after the global
- * queue, and stolen from only after PATIENCE_NANOS (5 µs) in which the searcher reads none of its
- * memory: taking each task as a spawning owner pushes it makes every push miss on the lines the
- * steals touch (Go's runqgrab waits 3 µs before taking a running P's runnext, for the same reason).
+ * queue, and stolen from once the same task has run on there for up to MAX_PATIENCE_NANOS (20 µs)
+ * with the queue still short, the searcher looking every PATIENCE_SLICE_NANOS (2 µs) and reading
+ * none of its memory in between: taking each task as a spawning owner pushes it makes every push
+ * miss on the lines the steals touch (Go's runqgrab waits 3 µs before taking a running P's runnext,
+ * for the same reason).
  * Every round still tries every victim, so what a round is guaranteed to find is unchanged.
  *
  * Idling and wake-up (Parking; the counting in idle/Idle). A worker that finds nothing parks on

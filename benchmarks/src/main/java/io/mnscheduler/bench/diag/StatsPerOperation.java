@@ -7,6 +7,10 @@ import io.mnscheduler.bench.Workloads;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One workload on a 2-worker scheduler in 1-second phases, printing per operation what
@@ -21,7 +25,8 @@ import java.util.Locale;
  * </pre>
  *
  * Arguments: the workload ({@code chain}: a 1,000-task chain from outside; {@code local}: 10,000
- * spawns from one task, as {@code spawn_many_local}; {@code fib}: fib(30) by future composition;
+ * spawns from one task, as {@code spawn_many_local}, also printing the spawning task's time for its
+ * loop and the tasks per steal; {@code fib}: fib(30) by future composition;
  * {@code blocking_join}: fib(26) with {@code submit().get()} in every call) and, optionally, the
  * number of phases (default 4). {@code -Dcapacity=N} sets the local queue capacity (default: the
  * builder's).
@@ -49,11 +54,12 @@ public final class StatsPerOperation {
             for (int phase = 0; phase < phases; phase++) {
                 SchedulerStats before = s.stats();
                 long start = System.nanoTime();
+                long spawnerNanos = 0L;
                 int ops = 0;
                 do {
                     switch (workload) {
                         case "chain" -> Workloads.chainedSpawn(s, 1_000);
-                        case "local" -> Workloads.spawnManyLocal(s, 10_000);
+                        case "local" -> spawnerNanos += spawnManyLocalTimed(s, 10_000);
                         case "fib" -> Workloads.fib(s, 30);
                         default -> JoinWorkloads.fibSubmit(s, 26, 120);
                     }
@@ -72,7 +78,40 @@ public final class StatsPerOperation {
                         (after.globalPolls() - before.globalPolls()) / (double) ops,
                         (after.handOffs() - before.handOffs()) / (double) ops,
                         (after.tasksExecuted() - before.tasksExecuted()) / (double) ops, after.peakWorkerThreads());
+                if (workload.equals("local")) {
+                    long steals = after.stealOperations() - before.stealOperations();
+                    System.out.printf(Locale.ROOT, "local phase %d: the spawning task's loop %.1f µs per operation; %.1f tasks per steal%n",
+                            phase, spawnerNanos / 1e3 / ops,
+                            steals == 0 ? 0.0 : (after.tasksStolen() - before.tasksStolen()) / (double) steals);
+                }
             }
         }
+    }
+
+    /**
+     * {@link Workloads#spawnManyLocal}, also timing the spawning task's loop of {@code n} submissions;
+     * returns that time in nanoseconds, once every task has run.
+     */
+    private static long spawnManyLocalTimed(Executor ex, int n) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(2); // the last task, and the spawner once it has recorded its time
+        AtomicInteger left = new AtomicInteger(n);
+        long[] loop = new long[1]; // written before the spawner's countDown, read after await: ordered by the latch
+        Runnable leaf = () -> {
+            if (left.decrementAndGet() == 0) {
+                done.countDown();
+            }
+        };
+        ex.execute(() -> {
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                ex.execute(leaf);
+            }
+            loop[0] = System.nanoTime() - start;
+            done.countDown();
+        });
+        if (!done.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("spawn_many_local did not finish within 60 s: a task was lost");
+        }
+        return loop[0];
     }
 }
