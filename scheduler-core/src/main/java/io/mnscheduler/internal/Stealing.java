@@ -189,9 +189,9 @@ final class Stealing {
      * usually pushing (a loop of spawns, a task that readies another); every steal from it costs its
      * owner misses on the lines the steal reads and writes (the queue's head and tail, the slots, the
      * state word), and a searcher that took each task as it came settled into stealing four to eight
-     * at a time, which made the spawner's loop of {@code spawn_many_local} five times slower (1.0 to
-     * 1.9 ms per 10,000 spawns, against 0.2 to 0.35 ms in phases of larger steals, the same code in
-     * the same JVM; the JVMs fell into one mode or the other by timing). Go's {@code runqgrab} waits
+     * at a time, which made the spawner's loop of {@code spawn_many_local} up to five times slower
+     * (0.7 to 1.6 ms per 10,000 spawns, against 0.2 to 0.35 ms in phases of larger steals: the same
+     * code, the JVMs falling into one mode or the other by timing). Go's {@code runqgrab} waits
      * 3 µs for the same reason before it takes a running P's runnext. The round still ends with a
      * steal attempt on the deferred victim, so every victim is tried in every round.
      */
