@@ -8,6 +8,7 @@ import jdk.jfr.consumer.RecordingFile;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,6 +50,8 @@ public final class SameJvm {
     static final long ROUND_NANOS = 1_000_000_000L;
     static final Duration SAMPLE_PERIOD = Duration.ofMillis(10);
     static final String LOOP_CLASS = "io.mnscheduler.internal.WorkerLoop";
+    /** A worker's interpreted share of the loop, in percent, from which the evidence section is written. */
+    static final int EVIDENCE_SHARE = 20;
 
     /** One workload on an opened peer. */
     interface Op {
@@ -115,13 +118,18 @@ public final class SameJvm {
                 + " stack in one more round of mn-scheduler alone after the workload's counted rounds, the share"
                 + " where it ran interpreted, overall and on the worker where it was highest.\n\n"
                 + "| workload | samples | interpreted | worst worker |\n|---|---:|---:|---:|\n");
-        try {
-            run(EXECUTOR, List.of(Peer.MN, Peer.FJP, Peer.FJP_ASYNC, Peer.FIXED, Peer.KOTLIN), only, pools, rounds, md, loop);
-            run(THREADS, List.of(Peer.MN, Peer.JDK, Peer.FJP_ASYNC, Peer.FIXED, Peer.KOTLIN), only, pools, rounds, md, loop);
+        StringBuilder evidence = new StringBuilder();
+        try (Recording jit = LoopEvidence.startCompilerEvents()) {
+            Loop check = new Loop(loop, jit, evidence);
+            run(EXECUTOR, List.of(Peer.MN, Peer.FJP, Peer.FJP_ASYNC, Peer.FIXED, Peer.KOTLIN), only, pools, rounds, md, check);
+            run(THREADS, List.of(Peer.MN, Peer.JDK, Peer.FJP_ASYNC, Peer.FIXED, Peer.KOTLIN), only, pools, rounds, md, check);
         } finally {
             pools.values().forEach(Peer.Pool::close);
         }
         md.append(loop);
+        if (!evidence.isEmpty()) {
+            md.append("\n## Where the loop ran interpreted\n").append(evidence);
+        }
         Path out = Path.of(args[1]);
         Files.writeString(out, md.toString());
         System.out.println(md);
@@ -129,14 +137,19 @@ public final class SameJvm {
         System.exit(0); // Kotlin's and the JDK's shared pools hold non-daemon state
     }
 
+    /** The interpreted-loop table, the compiler events running all along, and the evidence written so far. */
+    private record Loop(StringBuilder table, Recording jit, StringBuilder evidence) {
+    }
+
     private static void run(Map<String, Op> suite, List<Peer> peers, List<String> only, Map<Peer, Peer.Pool> pools,
-                            int rounds, StringBuilder md, StringBuilder loop) throws Exception {
+                            int rounds, StringBuilder md, Loop check) throws Exception {
         for (Map.Entry<String, Op> e : suite.entrySet()) {
             if (!only.isEmpty() && !only.contains(e.getKey())) {
                 continue;
             }
             Map<Peer, List<Double>> rates = new LinkedHashMap<>();
             peers.forEach(p -> rates.put(p, new ArrayList<>()));
+            Instant began = Instant.now();
             rounds(e, peers, pools, rounds, rates);
             // After the counted rounds, so the sampling does not weigh on them: one more round of
             // mn-scheduler alone, sampled. The slow mode it looks for lasts tens of seconds.
@@ -148,7 +161,7 @@ public final class SameJvm {
             } finally {
                 recording.stop();
             }
-            loop.append(interpretedShare(e.getKey(), recording));
+            check.table.append(interpretedShare(e.getKey(), recording, check.jit, check.evidence, began));
             List<Double> mn = rates.get(Peer.MN);
             for (Peer p : peers.subList(1, peers.size())) {
                 List<Double> ratios = new ArrayList<>();
@@ -180,31 +193,45 @@ public final class SameJvm {
      * on the stack, the share where that frame was interpreted, overall and per worker thread.
      */
     static String interpretedShare(String workload, Recording recording) throws IOException {
+        return interpretedShare(workload, recording, null, null, null);
+    }
+
+    /**
+     * As {@link #interpretedShare(String, Recording)}; when the worst worker ran the loop interpreted
+     * in at least {@value #EVIDENCE_SHARE}% of its samples and {@code jit} is not null, also appends
+     * to {@code evidence} what {@link LoopEvidence} finds in those samples and in {@code jit}'s
+     * compiler events since {@code since} (the start of the workload's rounds).
+     */
+    static String interpretedShare(String workload, Recording recording, Recording jit, StringBuilder evidence,
+                                   Instant since) throws IOException {
         Path file = Files.createTempFile("samejvm-", ".jfr");
         try {
             recording.dump(file);
             Map<String, int[]> perThread = new LinkedHashMap<>(); // thread name -> {samples, interpreted}
             for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
-                if (event.getStackTrace() == null || event.getThread("sampledThread") == null) {
-                    continue;
-                }
-                for (RecordedFrame f : event.getStackTrace().getFrames()) {
-                    if (f.getMethod().getName().equals("runSome")
-                            && f.getMethod().getType().getName().equals(LOOP_CLASS)) {
-                        int[] c = perThread.computeIfAbsent(event.getThread("sampledThread").getJavaName(), k -> new int[2]);
-                        c[0]++;
-                        c[1] += f.getType().equals("Interpreted") ? 1 : 0;
-                        break;
-                    }
+                RecordedFrame loopFrame = loopFrame(event);
+                if (loopFrame != null) {
+                    int[] c = perThread.computeIfAbsent(event.getThread("sampledThread").getJavaName(), k -> new int[2]);
+                    c[0]++;
+                    c[1] += loopFrame.getType().equals("Interpreted") ? 1 : 0;
                 }
             }
             int samples = 0;
             int interpreted = 0;
             double worst = 0;
-            for (int[] c : perThread.values()) {
+            String worstThread = null;
+            for (Map.Entry<String, int[]> e : perThread.entrySet()) {
+                int[] c = e.getValue();
                 samples += c[0];
                 interpreted += c[1];
-                worst = Math.max(worst, 100.0 * c[1] / c[0]);
+                double share = 100.0 * c[1] / c[0];
+                if (worstThread == null || share > worst) {
+                    worst = share;
+                    worstThread = e.getKey();
+                }
+            }
+            if (jit != null && evidence != null && worst >= EVIDENCE_SHARE) {
+                evidence.append(LoopEvidence.describe(workload, file, worstThread, jit, since));
             }
             return String.format(Locale.ROOT, "| %s | %d | %.1f%% | %.1f%% |%n", workload, samples,
                     samples == 0 ? 0.0 : 100.0 * interpreted / samples, worst);
@@ -212,6 +239,23 @@ public final class SameJvm {
             recording.close();
             Files.deleteIfExists(file);
         }
+    }
+
+    /**
+     * The frame of {@code WorkerLoop.runSome} in an execution sample of a worker, or null (also for
+     * any other event: a dump holds the events of every recording running at the time).
+     */
+    static RecordedFrame loopFrame(RecordedEvent event) {
+        if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null
+                || event.getThread("sampledThread") == null) {
+            return null;
+        }
+        for (RecordedFrame f : event.getStackTrace().getFrames()) {
+            if (f.getMethod().getName().equals("runSome") && f.getMethod().getType().getName().equals(LOOP_CLASS)) {
+                return f;
+            }
+        }
+        return null;
     }
 
     private static double opsPerSecond(Op op, Peer.Pool pool) throws Exception {
