@@ -34,6 +34,8 @@ import java.util.Map;
  */
 final class LoopEvidence {
     private static final int TOP = 5;
+    /** The methods above {@code runSome} on a worker's stack, outermost last. */
+    private static final List<String> OUTER = List.of("runProcessor", "runProcessorOnce", "run");
 
     private LoopEvidence() {
     }
@@ -45,7 +47,7 @@ final class LoopEvidence {
         jit.enable("jdk.Deoptimization").withStackTrace();
         jit.enable("jdk.Compilation").withThreshold(Duration.ZERO).withoutStackTrace();
         jit.enable("jdk.CompilationFailure").withoutStackTrace();
-        jit.setMaxAge(Duration.ofMinutes(10));
+        jit.setMaxAge(Duration.ofMinutes(30)); // a whole same-JVM run: the outer loops compile early
         jit.start();
         return jit;
     }
@@ -86,7 +88,10 @@ final class LoopEvidence {
             end = e.getStartTime();
             List<RecordedFrame> frames = e.getStackTrace().getFrames();
             top.merge(frame(frames.get(0)), 1, Integer::sum);
-            int at = frames.indexOf(loop);
+            int at = 0; // the loop's frame: found again, as getFrames() builds new frame objects on each call
+            while (!isLoop(frames.get(at))) {
+                at++;
+            }
             above.merge(at > 0 ? frame(frames.get(at - 1)) : "(the loop itself)", 1, Integer::sum);
         }
         out.append(String.format(Locale.ROOT, "Samples of the loop on this worker: %d interpreted, %d compiled, %d changes"
@@ -108,10 +113,15 @@ final class LoopEvidence {
             List<RecordedEvent> loopCompilations = new ArrayList<>();
             List<RecordedEvent> all = RecordingFile.readAllEvents(file);
             Map<Integer, String> compiled = new HashMap<>(); // compile id -> the method compiled, and how
+            List<RecordedEvent> outerCompilations = new ArrayList<>(); // of the loops above runSome, at any time
             for (RecordedEvent e : all) {
                 if (e.getEventType().getName().equals("jdk.Compilation") && e.getValue("method") != null) {
-                    compiled.put(e.getInt("compileId"), name(e.getValue("method")) + " at level " + e.getShort("compileLevel")
+                    RecordedMethod m = e.getValue("method");
+                    compiled.put(e.getInt("compileId"), name(m) + " at level " + e.getShort("compileLevel")
                             + (e.getBoolean("isOsr") ? " on stack" : ""));
+                    if (m.getType().getName().equals(SameJvm.LOOP_CLASS) && OUTER.contains(m.getName())) {
+                        outerCompilations.add(e);
+                    }
                 }
             }
             for (RecordedEvent e : all) {
@@ -136,26 +146,36 @@ final class LoopEvidence {
                     }
                 }
             }
-            loopCompilations.sort(Comparator.comparing(RecordedEvent::getStartTime));
-            StringBuilder compilations = new StringBuilder();
-            for (RecordedEvent e : loopCompilations) {
-                compilations.append(String.format(Locale.ROOT, "- %s: compiled %s at level %d%s in %d ms%s%n",
-                        offset(since, e.getStartTime()), name(e.getValue("method")), e.getShort("compileLevel"),
-                        e.getBoolean("isOsr") ? " on stack" : "", e.getDuration().toMillis(),
-                        e.getBoolean("succeded") ? "" : ", failed: " + failures.getOrDefault(e.getInt("compileId"), "?")));
-            }
+            String compilations = list(loopCompilations, since, failures);
             StringBuilder out = new StringBuilder("Uncommon traps with the scheduling loop on the stack since the"
                     + " workload began (where, reason, action; the compiled code thrown away; count):\n\n");
             if (traps.isEmpty()) {
                 out.append("- none\n");
             }
             traps.forEach((k, c) -> out.append("- ").append(k).append(": ").append(c[0]).append('\n'));
-            out.append("\nCompilations of `WorkerLoop` since the workload began:\n\n")
-                    .append(compilations.isEmpty() ? "- none\n" : compilations);
+            out.append("\nCompilations of `WorkerLoop` since the workload began:\n\n").append(compilations)
+                    .append("\nCompilations of the methods above `runSome` (`runProcessor`, `runProcessorOnce`, `run`) in the whole run,"
+                            + " times from this workload's start:\n\n").append(list(outerCompilations, since, failures));
             return out.toString();
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /** Compilation events as a Markdown list, in time order, times relative to {@code since}. */
+    private static String list(List<RecordedEvent> compilations, Instant since, Map<Integer, String> failures) {
+        if (compilations.isEmpty()) {
+            return "- none\n";
+        }
+        compilations.sort(Comparator.comparing(RecordedEvent::getStartTime));
+        StringBuilder out = new StringBuilder();
+        for (RecordedEvent e : compilations) {
+            out.append(String.format(Locale.ROOT, "- %s: compiled %s at level %d%s in %d ms%s%n",
+                    offset(since, e.getStartTime()), name(e.getValue("method")), e.getShort("compileLevel"),
+                    e.getBoolean("isOsr") ? " on stack" : "", e.getDuration().toMillis(),
+                    e.getBoolean("succeded") ? "" : ", failed: " + failures.getOrDefault(e.getInt("compileId"), "?")));
+        }
+        return out.toString();
     }
 
     /** Whether the scheduling loop is on a trap's stack. */
@@ -164,11 +184,15 @@ final class LoopEvidence {
             return false;
         }
         for (RecordedFrame f : stack.getFrames()) {
-            if (f.getMethod().getName().equals("runSome") && f.getMethod().getType().getName().equals(SameJvm.LOOP_CLASS)) {
+            if (isLoop(f)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean isLoop(RecordedFrame f) {
+        return f.getMethod().getName().equals("runSome") && f.getMethod().getType().getName().equals(SameJvm.LOOP_CLASS);
     }
 
     private static String frame(RecordedFrame f) {

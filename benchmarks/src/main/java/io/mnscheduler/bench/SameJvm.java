@@ -41,9 +41,12 @@ import java.util.concurrent.Executor;
  * peer), and a second table gives, per workload, the share of the samples in
  * mn-scheduler's scheduling loop ({@code WorkerLoop.runSome}) that found it running in the
  * interpreter, overall and on the worker where it was highest. In a JVM that ran other workloads
- * first, a loop compiled only on stack once left one worker interpreting its loop for tens of
- * seconds (see the comment of {@code WorkerLoop.runProcessor}); a share above a few percent says
- * the figures of that workload come from such a slow mode.
+ * first, a loop compiled only on stack once left one worker interpreting its loop for minutes (see
+ * the comments of {@code WorkerLoop.runProcessor} and {@code runProcessorOnce}); a share above a few
+ * percent says the figures of that workload come from such a slow mode. When a worker's share
+ * reaches {@value #EVIDENCE_SHARE}%, a last section ("Where the loop ran interpreted") gives what
+ * {@link LoopEvidence} reads from that worker's samples and from the JIT's events, recorded through
+ * the whole run.
  */
 public final class SameJvm {
     static final int WARM_UP_ROUNDS = 3;

@@ -8,6 +8,9 @@ import io.mnscheduler.internal.jfr.ThreadStates;
 import io.mnscheduler.spi.WorkerPlacement;
 import io.mnscheduler.internal.stats.ProcessorCounters.Event;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -64,6 +67,13 @@ final class WorkerLoop {
     private final AtomicBoolean startFailed = new AtomicBoolean();     // likewise
     private final Thread.UncaughtExceptionHandler handler; // final; null: the worker thread's own
     private final LongAdder executedWithoutProcessor = new LongAdder(); // tasks that ended after their processor was handed off
+    /**
+     * {@link #runProcessor} bound to this loop: {@link #run} calls it through this handle, read from
+     * a field that is deliberately not final, so that no compiler can treat it as a constant and
+     * bind the call directly (see {@link #runProcessorOnce}). Written once, in the constructor,
+     * before any worker thread starts.
+     */
+    private MethodHandle runProcessorHandle;
 
     WorkerLoop(TaskOrder order, Timers timers, Stealing stealing, Parking parking, HandOff handOff, RunState runState,
                VirtualThreadRegistry liveVirtual, Idle<Worker> idle, Spares spares, WorkerPlacement placement,
@@ -79,6 +89,12 @@ final class WorkerLoop {
         this.spares = spares;
         this.placement = placement;
         this.handler = handler;
+        try {
+            this.runProcessorHandle = MethodHandles.lookup()
+                    .findVirtual(WorkerLoop.class, "runProcessor", MethodType.methodType(int.class, Worker.class)).bindTo(this);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("WorkerLoop.runProcessor cannot be looked up in its own class", e);
+        }
     }
 
     /** The body of worker {@code w}'s thread. */
@@ -104,7 +120,7 @@ final class WorkerLoop {
                 place(p);
                 int outcome;
                 do {
-                    outcome = runProcessor(w);
+                    outcome = runProcessorOnce(w);
                 } while (outcome == MORE);
                 if (outcome == LEAVE) {
                     break;
@@ -126,20 +142,43 @@ final class WorkerLoop {
     }
 
     /**
+     * One call of {@link #runProcessor}, through {@link #runProcessorHandle}; MORE, BECOME_SPARE or
+     * LEAVE. Every loop level below {@link #run} returns (see {@link #runProcessor}), so some loop
+     * must run for the worker's whole life, and the JIT can compile that one only on stack. Such a
+     * compilation can be made not entrant while this worker is inside it: another worker's uncommon
+     * trap in the same code, or a compilation on stack at a higher tier ("OSR invalidation of lower
+     * level"). The frame then keeps running the old code, and HotSpot never re-binds a direct call
+     * made from code that is not entrant ({@code SharedRuntime::fixup_callers_callsite} returns when
+     * the caller is not in use). If the callee had no compiled code at the moment that call was
+     * last resolved, it was bound to the interpreter, and every later call from that frame ran the
+     * callee interpreted: for the rest of the JVM's life, on one worker, while the other ran
+     * compiled code. The same-JVM mode's evidence (its "Where the loop ran interpreted") showed it:
+     * {@code runSome} interpreted in every sample of one worker across four workloads, with no
+     * compilation of it since, and {@code run} compiled on stack at tier 3 then made not entrant by
+     * its tier-4 compilation. A call through a method handle that is not a constant is never bound
+     * in the caller: each one enters the callee's current code. One such call per 8,192 rounds
+     * costs nothing measurable.
+     */
+    private int runProcessorOnce(Worker w) {
+        try {
+            return (int) runProcessorHandle.invokeExact(w);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("runProcessor threw a checked exception, which it cannot", e);
+        }
+    }
+
+    /**
      * Runs the worker's processor for up to {@link #PROCESSOR_BATCHES} calls of {@link #runSome}:
      * MORE while it holds it, BECOME_SPARE once it was handed off, LEAVE when the worker must exit.
      * Both levels return, and that is the point. {@link #runSome} returns after {@link #RUN_BATCH}
      * rounds: a loop that never returns is only ever compiled on stack (OSR), each such compilation
      * is thrown away at its first uncommon trap, and until the next one is built the worker runs its
      * scheduling loop in the interpreter. With two workers that left one worker three times slower
-     * than the other for seconds at a time. This method returns too: when it looped forever it was
-     * itself only ever compiled on stack, and in one JVM that had run other workloads first (the
-     * same-JVM mode: {@code runSome} deoptimised and recompiled at each new workload), JFR showed
-     * one worker running {@code runSome} in the interpreter for 30 seconds and more beneath a
-     * compiled frame of this method while the other worker ran compiled code, which halved
-     * {@code yield_many}. The caller's loop, which calls this once per 8,192 rounds, is the one
-     * compiled on stack now; if its call of this method ends up in the interpreter, that costs one
-     * interpreted loop of 64 calls, each of which enters {@code runSome}'s current compiled code.
+     * than the other for seconds at a time. This method returns too, for the same reason one level
+     * up; and {@link #run} calls it through a handle, for the reason given at
+     * {@link #runProcessorOnce}.
      */
     private int runProcessor(Worker w) {
         for (int batch = 0; batch < PROCESSOR_BATCHES; batch++) {
