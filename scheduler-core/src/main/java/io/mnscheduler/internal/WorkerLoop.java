@@ -73,7 +73,7 @@ final class WorkerLoop {
      * bind the call directly (see {@link #runProcessorOnce}). Written once, in the constructor,
      * before any worker thread starts.
      */
-    private MethodHandle runProcessorHandle;
+    private MethodHandle runProcessorHandle; // written once in the constructor, before any worker starts; read by run()
 
     WorkerLoop(TaskOrder order, Timers timers, Stealing stealing, Parking parking, HandOff handOff, RunState runState,
                VirtualThreadRegistry liveVirtual, Idle<Worker> idle, Spares spares, WorkerPlacement placement,
