@@ -89,7 +89,7 @@ final class LoopEvidence {
             List<RecordedFrame> frames = e.getStackTrace().getFrames();
             top.merge(frame(frames.get(0)), 1, Integer::sum);
             int at = 0; // the loop's frame: found again, as getFrames() builds new frame objects on each call
-            while (!isLoop(frames.get(at))) {
+            while (!SameJvm.isLoop(frames.get(at))) {
                 at++;
             }
             above.merge(at > 0 ? frame(frames.get(at - 1)) : "(the loop itself)", 1, Integer::sum);
@@ -184,15 +184,11 @@ final class LoopEvidence {
             return false;
         }
         for (RecordedFrame f : stack.getFrames()) {
-            if (isLoop(f)) {
+            if (SameJvm.isLoop(f)) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static boolean isLoop(RecordedFrame f) {
-        return f.getMethod().getName().equals("runSome") && f.getMethod().getType().getName().equals(SameJvm.LOOP_CLASS);
     }
 
     private static String frame(RecordedFrame f) {

@@ -254,11 +254,16 @@ public final class SameJvm {
             return null;
         }
         for (RecordedFrame f : event.getStackTrace().getFrames()) {
-            if (f.getMethod().getName().equals("runSome") && f.getMethod().getType().getName().equals(LOOP_CLASS)) {
+            if (isLoop(f)) {
                 return f;
             }
         }
         return null;
+    }
+
+    /** Whether a frame is one of {@code WorkerLoop.runSome}. */
+    static boolean isLoop(RecordedFrame f) {
+        return f.getMethod().getName().equals("runSome") && f.getMethod().getType().getName().equals(LOOP_CLASS);
     }
 
     private static double opsPerSecond(Op op, Peer.Pool pool) throws Exception {

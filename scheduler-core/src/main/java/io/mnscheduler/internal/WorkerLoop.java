@@ -67,13 +67,9 @@ final class WorkerLoop {
     private final AtomicBoolean startFailed = new AtomicBoolean();     // likewise
     private final Thread.UncaughtExceptionHandler handler; // final; null: the worker thread's own
     private final LongAdder executedWithoutProcessor = new LongAdder(); // tasks that ended after their processor was handed off
-    /**
-     * {@link #runProcessor} bound to this loop: {@link #run} calls it through this handle, read from
-     * a field that is deliberately not final, so that no compiler can treat it as a constant and
-     * bind the call directly (see {@link #runProcessorOnce}). Written once, in the constructor,
-     * before any worker thread starts.
-     */
-    private MethodHandle runProcessorHandle; // written once in the constructor, before any worker starts; read by run()
+    // runProcessor bound to this loop, for run(): not final on purpose, so that no compiler treats it as a
+    // constant and binds the call (see runProcessorOnce). Written once in the constructor, before any worker starts.
+    private MethodHandle runProcessorHandle;
 
     WorkerLoop(TaskOrder order, Timers timers, Stealing stealing, Parking parking, HandOff handOff, RunState runState,
                VirtualThreadRegistry liveVirtual, Idle<Worker> idle, Spares spares, WorkerPlacement placement,

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * constant is not bound at the call site, and keeps reaching the callee's current code.
  *
  * <pre>
- * java -XX:-TieredCompilation -XX:CompileCommand=quiet -XX:CompileCommand=dontinline,*StaleCallSite::work \
+ * java -XX:-TieredCompilation -XX:CompileCommand=quiet "-XX:CompileCommand=dontinline,*StaleCallSite::work" \
  *   -cp benchmarks/target/benchmarks.jar io.mnscheduler.bench.diag.StaleCallSite direct|handle
  * </pre>
  *
