@@ -103,7 +103,10 @@ final class LoopEvidence {
         return out.toString();
     }
 
-    /** The deoptimisations and compilations of the project's methods since {@code since}, summarised. */
+    /**
+     * The uncommon traps taken with the loop on the stack and the compilations of {@code WorkerLoop}
+     * since {@code since}, and the compilations of the methods above the loop over the whole run.
+     */
     private static String compilerEvents(Recording jit, Instant since) throws IOException {
         Path file = Files.createTempFile("samejvm-jit-", ".jfr");
         try {

@@ -149,9 +149,9 @@ final class WorkerLoop {
      * last resolved, it was bound to the interpreter, and every later call from that frame ran the
      * callee interpreted: for the rest of the JVM's life, on one worker, while the other ran
      * compiled code. The same-JVM mode's evidence (its "Where the loop ran interpreted") showed it:
-     * {@code runSome} interpreted in every sample of one worker across four workloads, with no
-     * compilation of it since, and {@code run} compiled on stack at tier 3 then made not entrant by
-     * its tier-4 compilation. A call through a method handle that is not a constant is never bound
+     * {@code runSome} interpreted in every sample of one worker across four workloads, although it
+     * was compiled again at the start of most of them, and {@code run} compiled on stack at tier 3
+     * then made not entrant by its tier-4 compilation. A call through a method handle that is not a constant is never bound
      * in the caller: each one enters the callee's current code. One such call per 8,192 rounds
      * costs nothing measurable.
      */

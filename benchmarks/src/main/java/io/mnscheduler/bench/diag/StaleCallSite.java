@@ -26,9 +26,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * first thread stays in it), then a branch {@code work}'s compilation never saw makes {@code work}
  * not entrant. {@code work} compiles again; the program then counts each thread's calls of
  * {@code work} for two seconds and prints the first thread's rate as a share of the second's: about
- * 1 when both call compiled code. (JFR's execution samples cannot show it: they drop samples whose
- * program counter is in a compiled loop without a safepoint, which is where {@code work} spends
- * its time.)
+ * 1 when both call compiled code. (It counts calls because JFR's execution samples, tried first,
+ * found the first thread's interpreted {@code work} but no sample at all of the compiled one.)
  * C2 only ({@code -XX:-TieredCompilation}) and no inlining of {@code work} make the sequence of
  * compilations the same in every run; the same-JVM mode met it under tiered compilation, where the
  * on-stack code of the loop is also made not entrant by its own compilation at the next tier.
