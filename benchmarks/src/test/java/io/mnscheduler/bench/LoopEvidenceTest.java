@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The evidence the same-JVM mode writes when a worker ran the scheduling loop interpreted is read
  * from real execution samples and from the JIT's own events, and must agree with both.
  *
- * <p>It runs in a JVM of its own (tag {@code fresh-jvm}: its own Surefire execution, which forks one per
- * class): the JIT compiles a method once, so in a JVM where another test had already run
+ * <p>It runs in a JVM of its own (tag {@code fresh-jvm}: a Surefire execution of its own, which forks
+ * its own JVM): the JIT compiles a method once, so in a JVM where another test had already run
  * mn-scheduler, {@code runSome} could have been compiled before this recording began and the
  * evidence would rightly list no compilation of it.
  */
