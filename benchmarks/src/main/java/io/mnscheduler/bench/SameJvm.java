@@ -12,11 +12,14 @@ import java.time.Instant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -35,6 +38,10 @@ import java.util.concurrent.Executor;
  *
  * Arguments: rounds (more than {@value #WARM_UP_ROUNDS}), the Markdown file to write, and optionally
  * the workloads to run (default: all). {@code -Dworkers=N} sizes every pool (default: one per core).
+ * {@code -Dpeers=jdk,fjp} opens and runs only those peers beside mn-scheduler (default: all; the
+ * names are the JMH {@code peer} values); a suite left with no peer is skipped. A JVM where only
+ * the JDK's scheduler and mn-scheduler carry virtual threads sees one custom scheduler at the JDK's
+ * call into {@code Executor.execute}, as an application with one custom scheduler does.
  *
  * <p>After each workload's rounds, mn-scheduler runs it for one more, uncounted round under a JFR
  * recording of execution samples (so the sampling cannot weigh on the counted rounds of any
@@ -103,16 +110,20 @@ public final class SameJvm {
             }
         }
         int workers = Peer.workers(Integer.getInteger("workers", 0));
+        Set<Peer> chosen = chosenPeers(System.getProperty("peers"));
         Map<Peer, Peer.Pool> pools = new LinkedHashMap<>();
         // The JDK's and Kotlin's shared pools read their size once, when first used: open them first.
         for (Peer p : List.of(Peer.JDK, Peer.KOTLIN, Peer.MN, Peer.FJP, Peer.FJP_ASYNC, Peer.FIXED)) {
-            pools.put(p, p.open(workers));
+            if (chosen.contains(p)) {
+                pools.put(p, p.open(workers));
+            }
         }
         StringBuilder md = new StringBuilder();
         md.append("# Same-JVM mode: every peer in one JVM, alternating rounds\n\n")
                 .append(String.format(Locale.ROOT, "%d workers, %d rounds of about 1 s per peer and workload (the first %d"
-                        + " discarded), peers rotating each round; %s, %d cores.%n%n", workers, rounds, WARM_UP_ROUNDS,
-                        ManagementFactory.getRuntimeMXBean().getVmVersion(), Runtime.getRuntime().availableProcessors()))
+                        + " discarded), peers rotating each round; %s, %d cores; pools open in this JVM: %s.%n%n", workers,
+                        rounds, WARM_UP_ROUNDS, ManagementFactory.getRuntimeMXBean().getVmVersion(),
+                        Runtime.getRuntime().availableProcessors(), pools.keySet().stream().map(Peer::label).toList()))
                 .append("Each cell: the peer's median ops/s over the rounds, then mn-scheduler's per-round ratio to it: median"
                         + " [lowest–highest]. Above 1.00× mn-scheduler is faster.\n\n")
                 .append("| workload | mn-scheduler | peer | peer ops/s | mn / peer: median [range] |\n|---|---:|---|---:|---|\n");
@@ -124,8 +135,8 @@ public final class SameJvm {
         StringBuilder evidence = new StringBuilder();
         try (Recording jit = LoopEvidence.startCompilerEvents()) {
             Loop check = new Loop(loop, jit, evidence);
-            run(EXECUTOR, List.of(Peer.MN, Peer.FJP, Peer.FJP_ASYNC, Peer.FIXED, Peer.KOTLIN), only, pools, rounds, md, check);
-            run(THREADS, List.of(Peer.MN, Peer.JDK, Peer.FJP_ASYNC, Peer.FIXED, Peer.KOTLIN), only, pools, rounds, md, check);
+            run(EXECUTOR, among(chosen, Peer.MN, Peer.FJP, Peer.FJP_ASYNC, Peer.FIXED, Peer.KOTLIN), only, pools, rounds, md, check);
+            run(THREADS, among(chosen, Peer.MN, Peer.JDK, Peer.FJP_ASYNC, Peer.FIXED, Peer.KOTLIN), only, pools, rounds, md, check);
         } finally {
             pools.values().forEach(Peer.Pool::close);
         }
@@ -140,12 +151,34 @@ public final class SameJvm {
         System.exit(0); // Kotlin's and the JDK's shared pools hold non-daemon state
     }
 
+    /** mn-scheduler and the peers named in {@code -Dpeers} (comma-separated JMH names), or every peer when it is unset. */
+    static Set<Peer> chosenPeers(String names) {
+        Set<Peer> chosen = EnumSet.of(Peer.MN);
+        if (names == null) {
+            return EnumSet.allOf(Peer.class);
+        }
+        for (String name : names.split(",")) {
+            if (!name.isBlank()) {
+                chosen.add(Peer.of(name.trim())); // throws naming the allowed peers
+            }
+        }
+        return chosen;
+    }
+
+    /** The peers of a suite that were chosen, mn-scheduler first. */
+    private static List<Peer> among(Set<Peer> chosen, Peer... suite) {
+        return Arrays.stream(suite).filter(chosen::contains).toList();
+    }
+
     /** The interpreted-loop table, the compiler events running all along, and the evidence written so far. */
     private record Loop(StringBuilder table, Recording jit, StringBuilder evidence) {
     }
 
     private static void run(Map<String, Op> suite, List<Peer> peers, List<String> only, Map<Peer, Peer.Pool> pools,
                             int rounds, StringBuilder md, Loop check) throws Exception {
+        if (peers.size() < 2) {
+            return; // no peer of this suite was chosen: nothing to compare with
+        }
         for (Map.Entry<String, Op> e : suite.entrySet()) {
             if (!only.isEmpty() && !only.contains(e.getKey())) {
                 continue;

@@ -3,7 +3,11 @@ package io.mnscheduler.bench;
 import jdk.jfr.Recording;
 import org.junit.jupiter.api.Test;
 
+import java.util.EnumSet;
+import java.util.Set;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -35,5 +39,14 @@ class SameJvmTest {
         double share = Double.parseDouble(cells[3].trim().replace("%", ""));
         double worst = Double.parseDouble(cells[4].trim().replace("%", ""));
         assertTrue(share >= 0 && share <= 100 && worst >= share && worst <= 100, row);
+    }
+
+    @Test
+    void thePeersPropertyChoosesThePeersBesideMnScheduler() {
+        assertEquals(EnumSet.allOf(Peer.class), SameJvm.chosenPeers(null));
+        assertEquals(Set.of(Peer.MN, Peer.JDK), SameJvm.chosenPeers("jdk"));
+        assertEquals(Set.of(Peer.MN, Peer.JDK, Peer.FJP_ASYNC), SameJvm.chosenPeers(" jdk, fjp-async ,"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SameJvm.chosenPeers("jdk,forkjoin"));
+        assertTrue(e.getMessage().contains("forkjoin") && e.getMessage().contains("fjp-async"), e.getMessage());
     }
 }
