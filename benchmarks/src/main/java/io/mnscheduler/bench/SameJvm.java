@@ -153,10 +153,10 @@ public final class SameJvm {
 
     /** mn-scheduler and the peers named in {@code -Dpeers} (comma-separated JMH names), or every peer when it is unset. */
     static Set<Peer> chosenPeers(String names) {
-        Set<Peer> chosen = EnumSet.of(Peer.MN);
         if (names == null) {
             return EnumSet.allOf(Peer.class);
         }
+        Set<Peer> chosen = EnumSet.of(Peer.MN);
         for (String name : names.split(",")) {
             if (!name.isBlank()) {
                 chosen.add(Peer.of(name.trim())); // throws naming the allowed peers
