@@ -39,9 +39,9 @@ import java.util.concurrent.Executor;
  * Arguments: rounds (more than {@value #WARM_UP_ROUNDS}), the Markdown file to write, and optionally
  * the workloads to run (default: all). {@code -Dworkers=N} sizes every pool (default: one per core).
  * {@code -Dpeers=jdk,fjp} opens and runs only those peers beside mn-scheduler (default: all; the
- * names are the JMH {@code peer} values); a suite left with no peer is skipped. A JVM where only
- * the JDK's scheduler and mn-scheduler carry virtual threads sees one custom scheduler at the JDK's
- * call into {@code Executor.execute}, as an application with one custom scheduler does.
+ * names are the JMH {@code peer} values); a suite left with no peer is skipped. With
+ * {@code -Dpeers=jdk} the JVM holds the JDK's scheduler and mn-scheduler only, as an application
+ * with one custom scheduler does (the README's "Forked and same-JVM figures" compares the two).
  *
  * <p>After each workload's rounds, mn-scheduler runs it for one more, uncounted round under a JFR
  * recording of execution samples (so the sampling cannot weigh on the counted rounds of any
@@ -67,6 +67,12 @@ public final class SameJvm {
     interface Op {
         void run(Peer.Pool pool) throws Exception;
     }
+
+    /**
+     * The pools this mode opens, in that order: the JDK's and Kotlin's shared pools read their size
+     * once, when first used, so they come first.
+     */
+    private static final List<Peer> OPENED = List.of(Peer.JDK, Peer.KOTLIN, Peer.MN, Peer.FJP, Peer.FJP_ASYNC, Peer.FIXED);
 
     /** The executor workloads (peers: mn, fjp, fjp-async, fixed, kotlin), by their JMH names. */
     static final Map<String, Op> EXECUTOR = new LinkedHashMap<>();
@@ -112,8 +118,7 @@ public final class SameJvm {
         int workers = Peer.workers(Integer.getInteger("workers", 0));
         Set<Peer> chosen = chosenPeers(System.getProperty("peers"));
         Map<Peer, Peer.Pool> pools = new LinkedHashMap<>();
-        // The JDK's and Kotlin's shared pools read their size once, when first used: open them first.
-        for (Peer p : List.of(Peer.JDK, Peer.KOTLIN, Peer.MN, Peer.FJP, Peer.FJP_ASYNC, Peer.FIXED)) {
+        for (Peer p : OPENED) {
             if (chosen.contains(p)) {
                 pools.put(p, p.open(workers));
             }
@@ -151,16 +156,22 @@ public final class SameJvm {
         System.exit(0); // Kotlin's and the JDK's shared pools hold non-daemon state
     }
 
-    /** mn-scheduler and the peers named in {@code -Dpeers} (comma-separated JMH names), or every peer when it is unset. */
+    /** mn-scheduler and the peers named in {@code -Dpeers} (comma-separated JMH names), or every peer of this mode when it is unset. */
     static Set<Peer> chosenPeers(String names) {
         if (names == null) {
-            return EnumSet.allOf(Peer.class);
+            return EnumSet.copyOf(OPENED);
         }
         Set<Peer> chosen = EnumSet.of(Peer.MN);
         for (String name : names.split(",")) {
-            if (!name.isBlank()) {
-                chosen.add(Peer.of(name.trim())); // throws naming the allowed peers
+            if (name.isBlank()) {
+                continue;
             }
+            Peer p = Peer.of(name.trim()); // throws for an unknown name
+            if (!OPENED.contains(p)) {
+                throw new IllegalArgumentException("peers: " + name.trim() + " does not run in the same-JVM mode; allowed: "
+                        + OPENED.stream().filter(o -> o != Peer.MN).map(Peer::param).toList());
+            }
+            chosen.add(p);
         }
         return chosen;
     }

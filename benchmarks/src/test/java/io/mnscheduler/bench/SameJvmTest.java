@@ -43,10 +43,13 @@ class SameJvmTest {
 
     @Test
     void thePeersPropertyChoosesThePeersBesideMnScheduler() {
-        assertEquals(EnumSet.allOf(Peer.class), SameJvm.chosenPeers(null));
+        assertEquals(EnumSet.of(Peer.MN, Peer.JDK, Peer.KOTLIN, Peer.FJP, Peer.FJP_ASYNC, Peer.FIXED), SameJvm.chosenPeers(null));
         assertEquals(Set.of(Peer.MN, Peer.JDK), SameJvm.chosenPeers("jdk"));
         assertEquals(Set.of(Peer.MN, Peer.JDK, Peer.FJP_ASYNC), SameJvm.chosenPeers(" jdk, fjp-async ,"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SameJvm.chosenPeers("jdk,forkjoin"));
         assertTrue(e.getMessage().contains("forkjoin") && e.getMessage().contains("fjp-async"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SameJvm.chosenPeers("mn-sampled"));
+        assertTrue(e.getMessage().contains("mn-sampled") && e.getMessage().contains("[jdk, kotlin, fjp, fjp-async, fixed]"),
+                e.getMessage());
     }
 }
