@@ -20,7 +20,8 @@ import java.util.concurrent.ForkJoinPool;
  * {@code ForkJoinPool(2)}, taking turns at one workload in 1-second rounds: an A/B of builds that
  * machine drift and JIT differences between JVMs cannot bias. Each build is given as a
  * {@code benchmarks.jar} (which holds the library and the workloads); the workloads come from the
- * first. Prints each pool's median and range over the rounds after the first three.
+ * first. Prints each pool's median and range over the rounds after the first three and, when a
+ * ForkJoinPool is among them, each build's per-round ratio to it (median and range).
  *
  * <pre>
  * java --add-opens java.base/java.lang=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
@@ -108,12 +109,37 @@ public final class BuildsInOneJvm {
         } finally {
             pools.forEach(ExecutorService::shutdownNow);
         }
+        List<Double> forkJoin = forkJoinRates(names, pools, rates);
         for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
-            List<Double> sorted = new ArrayList<>(e.getValue());
-            Collections.sort(sorted);
-            System.out.printf("%s %s: median %.0f ops/s [%.0f-%.0f]%n", workload, e.getKey(), sorted.get(sorted.size() / 2),
-                    sorted.get(0), sorted.get(sorted.size() - 1));
+            List<Double> rate = e.getValue();
+            String ratio = "";
+            if (forkJoin != null && rate != forkJoin) {
+                List<Double> perRound = new ArrayList<>();
+                for (int r = 0; r < rate.size(); r++) {
+                    perRound.add(rate.get(r) / forkJoin.get(r)); // the same round: the machine's drift cancels
+                }
+                ratio = String.format("; per-round ratio to ForkJoinPool: median %.3f [%.3f-%.3f]",
+                        median(perRound), Collections.min(perRound), Collections.max(perRound));
+            }
+            System.out.printf("%s %s: median %.2f ops/s [%.2f-%.2f]%s%n", workload, e.getKey(), median(rate),
+                    Collections.min(rate), Collections.max(rate), ratio);
         }
         System.exit(0);
+    }
+
+    /** The rates of the first ForkJoinPool given, or null when none was. */
+    private static List<Double> forkJoinRates(List<String> names, List<ExecutorService> pools, Map<String, List<Double>> rates) {
+        for (int i = 0; i < pools.size(); i++) {
+            if (pools.get(i) instanceof ForkJoinPool) {
+                return rates.get(names.get(i));
+            }
+        }
+        return null;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
     }
 }
