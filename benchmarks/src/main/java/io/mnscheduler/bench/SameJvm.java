@@ -320,7 +320,14 @@ public final class SameJvm {
         return ops / ((System.nanoTime() - start) / 1e9);
     }
 
-    static double median(List<Double> values) {
+    /**
+     * The median of {@code values} (the mean of the two middle ones for an even count); also used by
+     * the diagnostics in {@code io.mnscheduler.bench.diag}.
+     *
+     * @param values at least one value, in any order; not changed
+     * @return their median
+     */
+    public static double median(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         int n = sorted.size();

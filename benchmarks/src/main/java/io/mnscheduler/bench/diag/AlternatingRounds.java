@@ -1,12 +1,12 @@
 package io.mnscheduler.bench.diag;
 
 import io.mnscheduler.WorkStealingScheduler;
+import io.mnscheduler.bench.SameJvm;
 import io.mnscheduler.bench.Workloads;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
@@ -59,8 +59,8 @@ public final class AlternatingRounds {
             mn.shutdown();
             fjp.shutdown();
         }
-        double m = median(mnRates);
-        double f = median(fjpRates);
+        double m = SameJvm.median(mnRates);
+        double f = SameJvm.median(fjpRates);
         System.out.printf("%s, %d workers, medians of %d rounds: mn-scheduler %.2f, ForkJoinPool %.2f ops/s: %.2fx (%s)%n",
                 args[0], workers, mnRates.size(), m, f, m / f, ManagementFactory.getRuntimeMXBean().getVmVersion());
     }
@@ -85,9 +85,4 @@ public final class AlternatingRounds {
         }
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
-    }
 }

@@ -1,5 +1,7 @@
 package io.mnscheduler.bench.diag;
 
+import io.mnscheduler.bench.SameJvm;
+
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -119,9 +121,9 @@ public final class BuildsInOneJvm {
                     perRound.add(rate.get(r) / forkJoin.get(r)); // the same round: the machine's drift cancels
                 }
                 ratio = String.format("; per-round ratio to ForkJoinPool: median %.3f [%.3f-%.3f]",
-                        median(perRound), Collections.min(perRound), Collections.max(perRound));
+                        SameJvm.median(perRound), Collections.min(perRound), Collections.max(perRound));
             }
-            System.out.printf("%s %s: median %.2f ops/s [%.2f-%.2f]%s%n", workload, e.getKey(), median(rate),
+            System.out.printf("%s %s: median %.2f ops/s [%.2f-%.2f]%s%n", workload, e.getKey(), SameJvm.median(rate),
                     Collections.min(rate), Collections.max(rate), ratio);
         }
         System.exit(0);
@@ -137,9 +139,4 @@ public final class BuildsInOneJvm {
         return null;
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
-    }
 }
